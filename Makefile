@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN      = $(VENV)/bin
+PORT    ?= 8000
+PGURL    = postgresql+psycopg://postgres@127.0.0.1:5432
+
+export TEST_DATABASE_URL ?= $(PGURL)/resumesmith_test
+export TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
+
+.PHONY: install demo test lint typecheck services serve bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## demo: tailor the sample resume offline (SQLite, no Redis, no keys) and write PDFs to out/
+demo: install
+	$(BIN)/resumesmith demo --out out
+
+## test: lint, type-check and run the whole suite on real Postgres, Redis and Celery
+test: install services lint typecheck
+	$(BIN)/pytest --cov --cov-report=term -q
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+services:
+	.ci/services.sh resumesmith_test
+
+## serve: migrate, then run the API, one worker and Flower; Ctrl-C stops all three
+serve: install
+	.ci/services.sh resumesmith
+	@export DATABASE_URL="$${DATABASE_URL:-$(PGURL)/resumesmith}"; \
+	$(BIN)/flask --app wsgi db upgrade && \
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 8 wsgi:app & \
+	$(BIN)/celery -A worker.celery_app worker --loglevel INFO --queues default,bulk,webhooks --concurrency 2 & \
+	$(BIN)/celery -A worker.celery_app flower --port=5555 & \
+	wait
+
+bench: install
+	$(BIN)/python bench/pipeline.py
+
+clean:
+	rm -rf out var .pytest_cache .mypy_cache .ruff_cache .coverage

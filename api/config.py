@@ -1,0 +1,76 @@
+"""Settings read from the environment, with defaults that run with no services at all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from worker.pipeline.errors import ResumesmithError
+
+DEFAULT_SECRET = "resumesmith-development-secret-change-me"
+VAR_DIR = Path(os.environ.get("RESUMESMITH_VAR_DIR", "var"))
+
+
+class ConfigError(ResumesmithError):
+    """The process must not start with this configuration."""
+
+    code = "config_invalid"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain Postgres URLs at psycopg 3, the only driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Flask config keys from environment variables; refuse default secrets in production."""
+    env = os.environ if env is None else env
+    environment = env.get("RESUMESMITH_ENV", "development")
+    default_db = f"sqlite:///{(VAR_DIR / 'resumesmith.db').resolve()}"
+    redis_url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    secret = env.get("SECRET_KEY", DEFAULT_SECRET)
+    jwt_secret = env.get("JWT_SECRET_KEY", DEFAULT_SECRET)
+    if environment == "production":
+        missing = [
+            name
+            for name, value in (("SECRET_KEY", secret), ("JWT_SECRET_KEY", jwt_secret))
+            if value == DEFAULT_SECRET or len(value) < 16
+        ]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} must be set to a private value of 16+ characters "
+                "when RESUMESMITH_ENV=production"
+            )
+    return {
+        "RESUMESMITH_ENV": environment,
+        "SECRET_KEY": secret,
+        "JWT_SECRET_KEY": jwt_secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(env.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL", redis_url),
+        "CELERY_TASK_ALWAYS_EAGER": _flag(env.get("CELERY_TASK_ALWAYS_EAGER")),
+        "LLM_PROVIDER": env.get("LLM_PROVIDER", "local"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
+        "API_TITLE": "resumesmith",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": env.get(
+            "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+        ),
+        "POLL_RETRY_AFTER_SECONDS": int(env.get("POLL_RETRY_AFTER_SECONDS", "2")),
+    }

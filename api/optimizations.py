@@ -1,0 +1,129 @@
+"""Optimizations: long-running operations that tailor one resume to one job."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Response, current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from kombu.exceptions import OperationalError as BrokerError
+
+from api.errors import problem
+from api.identity import current_user_id
+from api.lookup import owned_or_404
+from api.schemas import OptimizationCreate, OptimizationOut
+from models import STAGES, Job, Optimization, OptimizationStage, Resume, db
+from worker.pipeline.errors import InvalidInput
+
+log = logging.getLogger(__name__)
+blp = Blueprint(
+    "optimizations", __name__, url_prefix="/api/v1/optimizations", description="Tailoring runs"
+)
+TASK_NAME = "resumesmith.pipeline.optimize"
+PROVIDERS = ("local",)
+
+
+def present(optimization: Optimization) -> dict[str, Any]:
+    """The operation as clients see it: status, stage timings, scores and document links."""
+    self_url = url_for("optimizations.OptimizationItem", optimization_id=optimization.id)
+    result = None
+    if optimization.status == "succeeded":
+        result = {
+            **(optimization.result or {}),
+            "match_score": optimization.match_score,
+            "ats_score": optimization.ats_score,
+            "documents": [
+                {
+                    "id": doc.id,
+                    "kind": doc.kind,
+                    "format": doc.format,
+                    "media_type": doc.media_type,
+                    "filename": doc.filename,
+                    "size": doc.size,
+                    "sha256": doc.sha256,
+                    "url": url_for("documents.document_content", document_id=doc.id),
+                }
+                for doc in optimization.documents
+            ],
+        }
+    return {
+        "id": optimization.id,
+        "status": optimization.status,
+        "stage": optimization.stage,
+        "progress": optimization.progress,
+        "resume_id": optimization.resume_id,
+        "job_id": optimization.job_id,
+        "options": optimization.options,
+        "stages": optimization.stages,
+        "result": result,
+        "error": optimization.error,
+        "created_at": optimization.created_at,
+        "updated_at": optimization.updated_at,
+        "started_at": optimization.started_at,
+        "finished_at": optimization.finished_at,
+        "links": {"self": self_url},
+    }
+
+
+def _enqueue(optimization: Optimization) -> bool:
+    """Hand the id to the broker; False when the broker would not take it."""
+    celery = current_app.extensions["celery"]
+    try:
+        celery.send_task(TASK_NAME, args=[str(optimization.id)], queue="default")
+    except (BrokerError, OSError) as error:
+        log.error("broker refused optimization %s: %s", optimization.id, type(error).__name__)
+        return False
+    return True
+
+
+@blp.route("")
+class Optimizations(MethodView):
+    @blp.arguments(OptimizationCreate)
+    @blp.response(202, OptimizationOut)
+    def post(self, data: dict[str, Any]) -> Response | tuple[dict[str, Any], int, dict[str, str]]:
+        """Start tailoring a resume to a job; poll the `Location` until it finishes."""
+        resume = owned_or_404(Resume, data["resume_id"])
+        job = owned_or_404(Job, data["job_id"])
+        options = dict(data["options"])
+        options["provider"] = options.get("provider") or current_app.config["LLM_PROVIDER"]
+        if options["provider"] not in PROVIDERS:
+            raise InvalidInput(
+                f"Provider '{options['provider']}' is not available on this server; "
+                f"available: {', '.join(PROVIDERS)}.",
+                code="provider_unavailable",
+            )
+        optimization = Optimization(
+            user_id=current_user_id(), resume_id=resume.id, job_id=job.id, options=options
+        )
+        optimization.stages = [
+            OptimizationStage(name=name, position=index) for index, name in enumerate(STAGES)
+        ]
+        db.session.add(optimization)
+        # Commit before publishing: a fast worker must find the row it is told to run.
+        db.session.commit()
+        if not _enqueue(optimization):
+            db.session.delete(optimization)
+            db.session.commit()
+            return problem(
+                503,
+                "broker_unavailable",
+                "The task queue is unavailable, so nothing was started. Try again shortly.",
+                headers={"Retry-After": "10"},
+            )
+        body = present(optimization)
+        return body, 202, {"Location": body["links"]["self"]}
+
+
+@blp.route("/<uuid:optimization_id>")
+class OptimizationItem(MethodView):
+    @blp.response(200, OptimizationOut)
+    def get(self, optimization_id: uuid.UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Poll an optimization; `Retry-After` says when to ask again while it runs."""
+        optimization = owned_or_404(Optimization, optimization_id)
+        headers = {}
+        if not optimization.is_terminal:
+            headers["Retry-After"] = str(current_app.config["POLL_RETRY_AFTER_SECONDS"])
+        return present(optimization), 200, headers

@@ -1,0 +1,130 @@
+"""Request and response shapes, shared by the views and the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from worker.pipeline.export import TEMPLATES
+
+MAX_TEXT = 200_000
+
+
+class UTCDateTime(fields.DateTime):
+    """ISO 8601 in UTC with a `Z`, whatever the database hands back."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return str(value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+
+
+class Stamped(Schema):
+    id = fields.UUID(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
+    updated_at = UTCDateTime(dump_only=True)
+
+
+class ResumeCreate(Schema):
+    text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
+    json_resume = fields.Dict(keys=fields.String())
+
+    @validates_schema
+    def _one_source(self, data: dict[str, Any], **kwargs: Any) -> None:
+        given = [key for key in ("text", "json_resume") if data.get(key)]
+        if len(given) != 1:
+            raise ValidationError(
+                "Give exactly one of `text` (plain-text resume) or `json_resume`.", "_schema"
+            )
+        if given == ["text"] and not data["text"].strip():
+            raise ValidationError("The resume text is blank.", "text")
+
+
+class ResumeOut(Stamped):
+    source_format = fields.String()
+    profile = fields.Dict()
+    parse_warnings = fields.List(fields.String())
+
+
+class JobCreate(Schema):
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    company = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+
+    @validates_schema
+    def _not_blank(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("description", "").strip():
+            raise ValidationError("The job description is blank.", "description")
+
+
+class JobOut(Stamped):
+    title = fields.String()
+    company = fields.String()
+    description = fields.String()
+    analysis = fields.Dict(allow_none=True)
+
+
+class OptionsSchema(Schema):
+    template = fields.String(load_default="classic", validate=validate.OneOf(TEMPLATES))
+    length_pages = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
+    cover_letter = fields.Boolean(load_default=True)
+    provider = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class OptimizationCreate(Schema):
+    resume_id = fields.UUID(required=True)
+    job_id = fields.UUID(required=True)
+    options = fields.Nested(OptionsSchema, load_default=lambda: OptionsSchema().load({}))
+
+
+class StageOut(Schema):
+    name = fields.String()
+    status = fields.String()
+    started_at = UTCDateTime(allow_none=True)
+    finished_at = UTCDateTime(allow_none=True)
+    duration_ms = fields.Integer(allow_none=True)
+
+
+class DocumentOut(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    format = fields.String()
+    media_type = fields.String()
+    filename = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    url = fields.String()
+
+
+class ResultOut(Schema):
+    match_score = fields.Float(allow_none=True)
+    ats_score = fields.Float(allow_none=True)
+    matched_skills = fields.List(fields.String())
+    missing_skills = fields.List(fields.String())
+    quality_passed = fields.Boolean()
+    violations = fields.List(fields.String())
+    documents = fields.List(fields.Nested(DocumentOut))
+
+
+class OptimizationOut(Stamped):
+    status = fields.String()
+    stage = fields.String(allow_none=True)
+    progress = fields.Integer()
+    resume_id = fields.UUID()
+    job_id = fields.UUID()
+    options = fields.Dict()
+    stages = fields.List(fields.Nested(StageOut))
+    result = fields.Nested(ResultOut, allow_none=True)
+    error = fields.Dict(allow_none=True)
+    started_at = UTCDateTime(allow_none=True)
+    finished_at = UTCDateTime(allow_none=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())

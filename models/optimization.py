@@ -1,0 +1,71 @@
+"""An optimization is a long-running operation; its row, not Celery, is the truth about it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.db import Model, Timestamped, db
+
+if TYPE_CHECKING:
+    from models.document import Document
+
+STAGES = (
+    "job_analysis",
+    "profile_scoring",
+    "document_generation",
+    "quality_validation",
+    "pdf_export",
+)
+TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+
+
+class Optimization(Timestamped, Model):
+    __tablename__ = "optimizations"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    resume_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resumes.id", ondelete="CASCADE"))
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    stage: Mapped[str | None] = mapped_column(String(40))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    match_score: Mapped[float | None]
+    ats_score: Mapped[float | None]
+    result: Mapped[dict[str, Any] | None]
+    error: Mapped[dict[str, Any] | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    stages: Mapped[list[OptimizationStage]] = relationship(
+        order_by="OptimizationStage.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        "Document", order_by="Document.created_at", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+
+class OptimizationStage(Timestamped, Model):
+    __tablename__ = "optimization_stages"
+    __table_args__ = (UniqueConstraint("optimization_id", "name"),)
+
+    optimization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("optimizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    duration_ms: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,174 @@
+"""Fixtures on real services: Postgres for data, Redis as the broker, Celery worker processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from api import create_app
+from models import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/resumesmith_test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TABLES = "documents, optimization_stages, optimizations, jobs, resumes, users"
+
+
+def app_config(**overrides: Any) -> dict[str, Any]:
+    """Config for an app on the test database and the test Redis database."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": False,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated() -> None:
+    """Build the test schema once, through the real migrations."""
+    app = create_app(app_config())
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(migrated: None) -> Iterator[Flask]:
+    """An API app on an emptied test database."""
+    app = create_app(app_config())
+    with app.app_context():
+        db.session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def sample_resume_text() -> str:
+    """The plain-text resume shipped for the demo."""
+    return (SAMPLES / "resume.txt").read_text("utf-8")
+
+
+@pytest.fixture
+def sample_job_text() -> str:
+    """The job posting shipped for the demo."""
+    return (SAMPLES / "job.txt").read_text("utf-8")
+
+
+@pytest.fixture
+def resume_and_job(
+    client: FlaskClient, sample_resume_text: str, sample_job_text: str
+) -> tuple[str, str]:
+    """Ids of the sample resume and job, created through the API."""
+    resume = client.post("/api/v1/resumes", json={"text": sample_resume_text})
+    job = client.post(
+        "/api/v1/jobs",
+        json={
+            "title": "Senior Backend Engineer",
+            "company": "Northwind Analytics",
+            "description": sample_job_text,
+        },
+    )
+    assert resume.status_code == 201 and job.status_code == 201
+    return resume.json["id"], job.json["id"]
+
+
+def poll(client: FlaskClient, url: str, *, timeout: float = 60.0) -> dict[str, Any]:
+    """GET `url` until the operation is terminal; fail the test if it never gets there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(url).json
+        if body["status"] in {"succeeded", "failed", "canceled"}:
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not finish within {timeout}s: {body}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(migrated: None) -> Iterator[subprocess.Popen[str]]:
+    """A real `celery worker` process (prefork pool) on the test broker and database."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "REDIS_URL": REDIS_URL,
+    }
+    log_path = ROOT / "var" / "test-worker.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker.celery_app",
+            "worker",
+            "--loglevel=INFO",
+            "--queues=default",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("celery worker did not start:\n" + log_path.read_text())
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """Factory for apps with special config (a dead broker, a dead database)."""
+    made: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app(app_config(**overrides))
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -1,0 +1,186 @@
+"""`resumesmith` command line: the same pipeline as the API, with no services at all."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from marshmallow import ValidationError
+
+from worker.pipeline.errors import ResumesmithError
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _read_resume(path: Path) -> dict[str, str | dict[str, object]]:
+    data = path.read_bytes()
+    if path.suffix.lower() == ".json":
+        return {"json_resume": json.loads(data)}
+    return {"text": data.decode("utf-8", errors="replace")}
+
+
+def optimize_files(
+    resume: Path,
+    job: Path,
+    out: Path,
+    *,
+    title: str = "",
+    company: str = "",
+    template: str = "classic",
+    length_pages: int = 1,
+    provider: str = "local",
+) -> dict[str, object]:
+    """Run one optimization in-process on the embedded database; write its documents to `out`."""
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    from flask_migrate import upgrade
+
+    from api import create_app
+    from api.identity import current_user_id
+    from api.schemas import OptionsSchema
+    from models import STAGES, Job, Optimization, OptimizationStage, Resume, db
+    from worker.pipeline import parsing
+    from worker.runner import execute_optimization
+
+    options = OptionsSchema().load(
+        {"template": template, "length_pages": length_pages, "provider": provider}
+    )
+    if options["provider"] != "local":
+        raise ResumesmithError(
+            f"provider '{provider}' is not available offline; use --provider local",
+            code="provider_unavailable",
+        )
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        source = _read_resume(resume)
+        if "text" in source:
+            parsed = parsing.parse_text(str(source["text"]))
+        else:
+            parsed = parsing.normalise_json_resume(source["json_resume"])  # type: ignore[arg-type]
+        user_id = current_user_id()
+        resume_row = Resume(
+            user_id=user_id,
+            source_format="text" if "text" in source else "json_resume",
+            source_text=str(source.get("text")) if "text" in source else None,
+            profile=parsed.profile,
+            parse_warnings=parsed.warnings,
+        )
+        job_row = Job(
+            user_id=user_id,
+            title=title,
+            company=company,
+            description=job.read_text("utf-8", errors="replace"),
+        )
+        db.session.add_all([resume_row, job_row])
+        db.session.flush()
+        optimization = Optimization(
+            user_id=user_id,
+            resume_id=resume_row.id,
+            job_id=job_row.id,
+            options=options,
+            stages=[OptimizationStage(name=n, position=i) for i, n in enumerate(STAGES)],
+        )
+        db.session.add(optimization)
+        db.session.commit()
+        status = execute_optimization(optimization.id)
+        db.session.refresh(optimization)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for document in optimization.documents:
+            target = out / document.filename
+            target.write_bytes(document.content)
+            written.append(str(target))
+        return {
+            "optimization_id": str(optimization.id),
+            "status": status,
+            "match_score": optimization.match_score,
+            "ats_score": optimization.ats_score,
+            "error": optimization.error,
+            "warnings": parsed.warnings,
+            "files": written,
+        }
+
+
+def _print_result(result: dict[str, object]) -> int:
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if result["status"] != "succeeded":
+        return 1
+    print(f"\nDone. Match {result['match_score']}/100, ATS {result['ats_score']}/100. Files:")
+    for path in result["files"]:  # type: ignore[attr-defined]
+        print(f"  {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="resumesmith", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="tailor the shipped sample resume to the sample job")
+    demo.add_argument("--out", type=Path, default=Path("out"))
+
+    opt = commands.add_parser("optimize", help="tailor a resume file to a job posting file")
+    opt.add_argument("--resume", type=Path, required=True, help=".txt/.md resume or JSON Resume")
+    opt.add_argument("--job", type=Path, required=True, help="job posting as plain text")
+    opt.add_argument("--out", type=Path, default=Path("out"))
+    opt.add_argument("--title", default="", help="job title (read from the posting if omitted)")
+    opt.add_argument("--company", default="")
+    opt.add_argument("--template", default="classic")
+    opt.add_argument("--length", type=int, choices=(1, 2), default=1, help="pages")
+    opt.add_argument("--provider", default="local")
+
+    parse = commands.add_parser("parse", help="print the JSON Resume profile read from a file")
+    parse.add_argument("file", type=Path)
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            result = optimize_files(
+                SAMPLES / "resume.txt",
+                SAMPLES / "job.txt",
+                args.out,
+                title="Senior Backend Engineer",
+                company="Northwind Analytics",
+            )
+            return _print_result(result)
+        if args.command == "optimize":
+            for path in (args.resume, args.job):
+                if not path.is_file():
+                    parser.error(f"no such file: {path}")
+            result = optimize_files(
+                args.resume,
+                args.job,
+                args.out,
+                title=args.title,
+                company=args.company,
+                template=args.template,
+                length_pages=args.length,
+                provider=args.provider,
+            )
+            return _print_result(result)
+        from worker.pipeline import parsing
+
+        source = _read_resume(args.file)
+        parsed = (
+            parsing.parse_text(str(source["text"]))
+            if "text" in source
+            else parsing.normalise_json_resume(source["json_resume"])  # type: ignore[arg-type]
+        )
+        print(
+            json.dumps(
+                {"profile": parsed.profile, "warnings": parsed.warnings},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    except (ResumesmithError, ValueError, OSError, ValidationError) as error:
+        print(f"resumesmith: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The five stages in order. The worker, the CLI and the tests all run the pipeline through here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.pipeline import analysis, export, generation, scoring, validation
+from worker.pipeline.skills import default_vocabulary
+from worker.pipeline.types import (
+    JobAnalysis,
+    JobPosting,
+    MatchResult,
+    Options,
+    Profile,
+    QualityReport,
+    RenderedDocument,
+    Tailored,
+)
+
+STAGES = (
+    "job_analysis",
+    "profile_scoring",
+    "document_generation",
+    "quality_validation",
+    "pdf_export",
+)
+
+StageListener = Callable[[str, str], None]
+"""Called with (stage name, "started" | "finished") so a caller can record progress."""
+
+
+@dataclass
+class Outcome:
+    """Everything the pipeline produced for one resume and one job."""
+
+    analysis: JobAnalysis
+    match: MatchResult
+    tailored: Tailored
+    quality: QualityReport
+    documents: list[RenderedDocument] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures a client shows first; also the body of the JSON report."""
+        return {
+            "match_score": self.match.score,
+            "ats_score": self.quality.ats_score,
+            "matched_skills": self.match.matched_skills,
+            "missing_skills": self.match.missing_skills,
+            "quality_passed": self.quality.passed,
+            "violations": self.quality.violations,
+        }
+
+
+def run_pipeline(
+    profile: Profile,
+    posting: JobPosting,
+    options: Options,
+    *,
+    on_stage: StageListener | None = None,
+) -> Outcome:
+    """Run job analysis → scoring → generation → validation → export for one resume and job."""
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        if on_stage:
+            on_stage(name, "started")
+        yield
+        if on_stage:
+            on_stage(name, "finished")
+
+    vocabulary = default_vocabulary()
+    with stage("job_analysis"):
+        job = analysis.analyse_job(posting, vocabulary=vocabulary)
+    with stage("profile_scoring"):
+        match = scoring.score_profile(profile, job, vocabulary=vocabulary)
+    with stage("document_generation"):
+        tailored = generation.tailor(profile, job, match, options=options)
+    with stage("quality_validation"):
+        quality = validation.validate(profile, tailored, job, vocabulary=vocabulary)
+    outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=quality)
+    with stage("pdf_export"):
+        role, company = job.title, job.company
+        outcome.documents.append(
+            export.render_resume(
+                tailored.profile, company=company, role=role, template=options.template
+            )
+        )
+        if tailored.cover_letter:
+            outcome.documents.append(
+                export.render_cover_letter(
+                    tailored.profile, tailored.cover_letter, company=company, role=role
+                )
+            )
+        report = {
+            **outcome.summary(),
+            "job": job.to_dict(),
+            "match": match.to_dict(),
+            "quality": quality.to_dict(),
+        }
+        name = (profile.get("basics") or {}).get("name", "")
+        outcome.documents.append(export.render_report(report, name=name, company=company))
+    return outcome

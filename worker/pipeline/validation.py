@@ -1,0 +1,105 @@
+"""Stage 4 — quality validation: is the tailored resume complete, ATS-readable and truthful?"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from worker.pipeline.parsing import iter_lines
+from worker.pipeline.scoring import experience_years
+from worker.pipeline.skills import SkillVocabulary
+from worker.pipeline.types import Check, JobAnalysis, Profile, QualityReport, Tailored
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _source_text(profile: Profile) -> str:
+    parts = [text for _, text in iter_lines(profile)]
+    for group in profile.get("skills") or []:
+        parts.append(str(group.get("name", "")))
+        parts.extend(str(keyword) for keyword in group.get("keywords") or [])
+    for job in profile.get("work") or []:
+        parts.extend(str(job.get(key, "")) for key in ("name", "position", "startDate", "endDate"))
+    return "\n".join(parts)
+
+
+def _facts(job: dict[str, Any]) -> tuple[str, str, str, str]:
+    return tuple(str(job.get(key) or "") for key in ("name", "position", "startDate", "endDate"))  # type: ignore[return-value]
+
+
+def truth_violations(
+    source: Profile, tailored: Profile, *, vocabulary: SkillVocabulary
+) -> list[str]:
+    """Every claim in `tailored` that `source` does not support, described for the report."""
+    violations: list[str] = []
+    source_jobs = {_facts(job) for job in source.get("work") or []}
+    for job in tailored.get("work") or []:
+        if _facts(job) not in source_jobs:
+            violations.append(f"work entry not in the source resume: {' / '.join(_facts(job))}")
+    source_lines = {text for _, text in iter_lines(source)}
+    source_text = _source_text(source)
+    source_skills = set(vocabulary.find(source_text))
+    source_numbers = set(_NUMBER.findall(source_text))
+    for path, text in iter_lines(tailored):
+        if text in source_lines:
+            continue
+        for skill in vocabulary.find(text):
+            if skill not in source_skills:
+                violations.append(f"{path}: skill '{skill}' is not in the source resume")
+        for number in _NUMBER.findall(text):
+            if number not in source_numbers and not _is_years_claim(number, text, source):
+                violations.append(f"{path}: number '{number}' is not in the source resume")
+    source_keywords = {
+        str(k).lower() for g in source.get("skills") or [] for k in g.get("keywords") or []
+    }
+    for group in tailored.get("skills") or []:
+        for keyword in group.get("keywords") or []:
+            if str(keyword).lower() not in source_keywords:
+                violations.append(f"skills: '{keyword}' is not in the source resume")
+    return violations
+
+
+def _is_years_claim(number: str, text: str, source: Profile) -> bool:
+    """The summary may state total years of experience, computed from the source's own dates."""
+    return f"{number}+ years" in text and int(float(number)) <= experience_years(source)
+
+
+def validate(
+    source: Profile, tailored: Tailored, analysis: JobAnalysis, *, vocabulary: SkillVocabulary
+) -> QualityReport:
+    """Check required sections, contact details, completeness, keywords and truthfulness."""
+    profile = tailored.profile
+    basics = profile.get("basics") or {}
+    work = profile.get("work") or []
+    source_employers = {job.get("name") for job in source.get("work") or []}
+    kept_employers = {job.get("name") for job in work}
+    dropped = sorted(str(name) for name in source_employers - kept_employers)
+    text = _source_text(profile)
+    present = set(vocabulary.find(text))
+    covered = [skill for skill in analysis.keywords if skill in present]
+    coverage = len(covered) / len(analysis.keywords) if analysis.keywords else 1.0
+    checks = [
+        Check("name_present", bool(basics.get("name")), "the resume names its owner"),
+        Check(
+            "contact_present",
+            bool(basics.get("email") or basics.get("phone")),
+            "an email address or phone number is in the body",
+        ),
+        Check("experience_present", bool(work), "an Experience section with at least one job"),
+        Check(
+            "dates_present",
+            all(job.get("startDate") for job in work),
+            "every job has a start date",
+        ),
+        Check("skills_present", bool(profile.get("skills")), "a Skills section"),
+        Check(
+            "employers_complete",
+            not dropped,
+            "every employer of the source is kept"
+            + (f"; missing: {', '.join(dropped)}" if dropped else ""),
+        ),
+    ]
+    format_score = sum(check.passed for check in checks) / len(checks)
+    ats_score = round(100 * (0.6 * format_score + 0.4 * coverage), 1)
+    violations = truth_violations(source, profile, vocabulary=vocabulary)
+    return QualityReport(ats_score=ats_score, checks=checks, violations=violations)

@@ -1,0 +1,168 @@
+"""The imperative shell around the pipeline: load rows, run the stages, record every step.
+
+The optimization row is the source of truth. Each stage transition is committed as it happens,
+so a poll shows live progress and a crash leaves a trail instead of a row stuck in `running`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime
+
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy import select
+
+from api.errors import problem_object
+from models import STAGES, Document, Job, Optimization, Resume, db
+from models.db import utcnow
+from worker.pipeline.errors import ResumesmithError
+from worker.pipeline.run import Outcome, run_pipeline
+from worker.pipeline.types import JobPosting, Options
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+"""Deliveries of one optimization before we stop trusting it to finish (e.g. it kills workers)."""
+
+
+def _ms(start: datetime | None, end: datetime) -> int | None:
+    if start is None:
+        return None
+    if start.tzinfo is None:
+        end = end.replace(tzinfo=None)
+    return int((end - start).total_seconds() * 1000)
+
+
+class StageRecorder:
+    """Writes each stage's start and finish to Postgres as the pipeline reports them."""
+
+    def __init__(self, optimization: Optimization) -> None:
+        self.optimization = optimization
+        self.rows = {row.name: row for row in optimization.stages}
+        self.current: str | None = None
+
+    def __call__(self, name: str, event: str) -> None:
+        row = self.rows[name]
+        now = utcnow()
+        if event == "started":
+            self.current = name
+            row.status, row.started_at, row.finished_at, row.duration_ms = (
+                "running",
+                now,
+                None,
+                None,
+            )
+            self.optimization.stage = name
+        else:
+            row.status, row.finished_at = "succeeded", now
+            row.duration_ms = _ms(row.started_at, now)
+            # The last stage's 100 % waits until the documents are stored.
+            self.optimization.progress = min(99, 100 * (STAGES.index(name) + 1) // len(STAGES))
+        db.session.commit()
+
+    def fail_current(self) -> None:
+        if self.current is not None:
+            row = self.rows[self.current]
+            now = utcnow()
+            row.status, row.finished_at, row.duration_ms = "failed", now, _ms(row.started_at, now)
+
+
+def _fail(optimization: Optimization, code: str, detail: str, status: int = 500) -> None:
+    optimization.status = "failed"
+    optimization.error = problem_object(code, detail, status=status)
+    optimization.finished_at = utcnow()
+    db.session.commit()
+
+
+def _store_documents(optimization: Optimization, outcome: Outcome) -> None:
+    """Upsert by (kind, format): a re-delivered task replaces its files, never duplicates them."""
+    existing = {
+        (doc.kind, doc.format): doc
+        for doc in db.session.scalars(
+            select(Document).where(Document.optimization_id == optimization.id)
+        )
+    }
+    for rendered in outcome.documents:
+        doc = existing.get((rendered.kind, rendered.format))
+        if doc is None:
+            doc = Document(
+                user_id=optimization.user_id,
+                optimization_id=optimization.id,
+                kind=rendered.kind,
+                format=rendered.format,
+            )
+            db.session.add(doc)
+        doc.media_type = rendered.media_type
+        doc.filename = rendered.filename
+        doc.content = rendered.content
+        doc.size = len(rendered.content)
+        doc.sha256 = hashlib.sha256(rendered.content).hexdigest()
+
+
+def execute_optimization(optimization_id: uuid.UUID) -> str:
+    """Run one optimization to a terminal state and return that state."""
+    optimization = db.session.get(Optimization, optimization_id)
+    if optimization is None:
+        log.warning("optimization %s no longer exists; nothing to do", optimization_id)
+        return "missing"
+    if optimization.is_terminal:
+        return optimization.status
+    optimization.attempts += 1
+    if optimization.attempts > MAX_ATTEMPTS:
+        _fail(
+            optimization,
+            "worker_lost",
+            f"The optimization was interrupted {MAX_ATTEMPTS} times and was stopped.",
+        )
+        return "failed"
+    optimization.status = "running"
+    optimization.started_at = optimization.started_at or utcnow()
+    db.session.commit()
+
+    resume = db.session.get(Resume, optimization.resume_id)
+    job = db.session.get(Job, optimization.job_id)
+    if resume is None or job is None:
+        _fail(optimization, "source_deleted", "The resume or job was deleted before it ran.", 410)
+        return "failed"
+    recorder = StageRecorder(optimization)
+    try:
+        outcome = run_pipeline(
+            resume.profile,
+            JobPosting(description=job.description, title=job.title, company=job.company),
+            Options.from_dict(optimization.options),
+            on_stage=recorder,
+        )
+    except ResumesmithError as error:
+        db.session.rollback()
+        recorder.fail_current()
+        _fail(optimization, error.code, error.detail, error.status)
+        return "failed"
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        recorder.fail_current()
+        _fail(optimization, "timeout", f"Stage {recorder.current} took too long and was stopped.")
+        return "failed"
+    except Exception:
+        log.exception("optimization %s crashed in stage %s", optimization.id, recorder.current)
+        db.session.rollback()
+        recorder.fail_current()
+        _fail(
+            optimization,
+            "internal_error",
+            f"An internal error stopped stage {recorder.current}. It has been logged.",
+        )
+        return "failed"
+
+    _store_documents(optimization, outcome)
+    job.analysis = outcome.analysis.to_dict()
+    optimization.match_score = outcome.match.score
+    optimization.ats_score = outcome.quality.ats_score
+    optimization.result = outcome.summary()
+    optimization.status = "succeeded"
+    optimization.progress = 100
+    optimization.stage = None
+    optimization.finished_at = utcnow()
+    db.session.commit()
+    return "succeeded"
