@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import Model, Timestamped, db
+from models.db import Model, Timestamped
 
 
 class Document(Timestamped, Model):

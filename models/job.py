@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import Model, Timestamped, db
+from models.db import Model, Timestamped
 
 
 class Job(Timestamped, Model):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.db import Model, Timestamped, db
+from models.db import Model, Timestamped
 
 if TYPE_CHECKING:
     from models.document import Document
