@@ -219,6 +219,29 @@ def test_layout_pipe_separated_title_company_location_dates() -> None:
     assert (job["startDate"], job["endDate"]) == ("2015", "2018")
 
 
+def test_layout_pdf_columns_with_employer_and_place_beside_title_and_dates() -> None:
+    work = parse(
+        experience(
+            "Stripe                                  San Francisco, CA",
+            f"Software Engineer II                    June 2019 {EN} Present",
+            f"{DOT} Designed webhook delivery",
+            "Google                                  Mountain View, CA",
+            "Software Engineering Intern             Summer 2018",
+            f"{DOT} Built a dashboard",
+        )
+    ).profile["work"]
+    assert [(j["name"], j["position"], j["location"], j["startDate"]) for j in work] == [
+        ("Stripe", "Software Engineer II", "San Francisco, CA", "2019-06"),
+        ("Google", "Software Engineering Intern", "Mountain View, CA", "2018"),
+    ]
+
+
+def test_since_date_is_open_ended() -> None:
+    job = only_job(experience("Data Lead @ Initech, since March 2022"))
+    assert (job["position"], job["name"], job["startDate"]) == ("Data Lead", "Initech", "2022-03")
+    assert "endDate" not in job
+
+
 @pytest.mark.parametrize(
     "dates",
     [
@@ -454,6 +477,14 @@ def test_name_and_contacts_on_one_line() -> None:
     assert basics["name"] == "Jo Example"
     assert basics["email"] == "jo@example.com"
     assert basics["location"] == {"city": "Austin", "region": "TX", "countryCode": "US"}
+
+
+def test_job_title_beside_contact_details_is_the_label() -> None:
+    basics = parse(
+        f"# Sam Lee\n**Data Scientist** {DOT} sam@lee.io {DOT} Toronto, Canada\n"
+    ).profile["basics"]
+    assert basics["label"] == "Data Scientist"
+    assert basics["location"] == {"city": "Toronto", "region": "", "countryCode": "CA"}
 
 
 @pytest.mark.parametrize(

@@ -358,7 +358,8 @@ def _match_heading(line: _Line, current: str | None) -> tuple[str, str] | None:
     head, colon, rest = raw.partition(":")
     if colon and len(head) <= 40 and rest.strip():
         kind = _HEADINGS.get(_heading_key(head))
-        if kind:
+        # "Profile: linkedin.com/in/jo" is a contact detail, not a one-line summary
+        if kind and (kind != "summary" or len(rest.split()) >= 4):
             return kind, _clean_inline(rest.strip())
     return None
 
@@ -421,6 +422,7 @@ _DATE_TOKEN = re.compile(
       | (?P<mm>0?[1-9]|1[0-2])[/.](?P<mm_year>(?:19|20)\d{{2}})
       | (?P<iso_year>(?:19|20)\d{{2}})[-/.](?P<iso_month>0[1-9]|1[0-2])
         (?:[-/.](?:0[1-9]|[12]\d|3[01]))?
+      | (?:spring|summer|autumn|fall|winter)\s{{1,3}}(?P<season_year>(?:19|20)\d{{2}})
       | (?P<year>(?:19|20)\d{{2}})
       | (?P<present>present|current|now|today|ongoing|date)
     )
@@ -455,7 +457,7 @@ def _token_value(match: re.Match[str]) -> str:
         return f"{match.group('mm_year')}-{int(match.group('mm')):02d}"
     if match.group("iso_year"):
         return f"{match.group('iso_year')}-{match.group('iso_month')}"
-    return match.group("year")
+    return match.group("season_year") or match.group("year")
 
 
 def _find_dates(text: str) -> _Dates | None:
@@ -831,13 +833,19 @@ def _parse_basics(
                     basics["name"] = plain[0]
                 plain = plain[1:]
         for segment in plain:
+            could_be_label = (
+                in_header
+                and not basics["label"]
+                and len(segment) <= 100
+                and not segment.endswith(".")
+                # beside contact details, only an obvious job title counts as the label
+                and (not line_contacts or _title_score(segment) > 0)
+            )
             if _looks_like_location(segment) and not location:
                 location = segment
-            elif line_contacts or not in_header:
-                continue
-            elif not basics["label"] and len(segment) <= 100 and not segment.endswith("."):
+            elif could_be_label:
                 basics["label"] = segment
-            else:
+            elif in_header and not line_contacts:
                 leftover.append(segment)
 
     if contacts.emails:
@@ -886,7 +894,8 @@ class _Entry:
     dates: _Dates | None = None
     location: str = ""
     summary: list[str] = field(default_factory=list)
-    highlights: list[str] = field(default_factory=list)
+    highlights: list[list[str]] = field(default_factory=list)
+    """Each bullet as its lines, joined only at the end so long bullets stay linear to build."""
     header_open: bool = True
 
 
@@ -903,13 +912,14 @@ def _add_header_text(entry: _Entry, text: str) -> None:
     if not text:
         return
     lowered = text.lower()
-    at = max(lowered.find(" at "), lowered.find(" @ "))
-    if at > 0 and not entry.segments:
-        entry.ordered = True
-        tail = _split_segments(text[at + 4 :])
-        entry.segments += [s for s in (_tidy(text[:at]), *tail[:1]) if s]
-        entry.segments += tail[1:]
-        return
+    for joiner in (" at ", " @ "):
+        at = lowered.find(joiner)
+        if at > 0 and not entry.segments:
+            entry.ordered = True
+            tail = _split_segments(text[at + len(joiner) :])
+            entry.segments += [s for s in (_tidy(text[:at]), *tail[:1]) if s]
+            entry.segments += tail[1:]
+            return
     segments = _split_segments(text)
     if len(segments) == 1:
         segments = _split_first_comma(segments[0])
@@ -966,18 +976,17 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
             continue
         if line.bullet:
             cur = cur or start()
-            cur.highlights.append(_squash(line.text))
+            cur.highlights.append([line.text])
             cur.header_open = False
             bullet_indent, prev_blank = line.indent, False
             continue
         if bullet_indent >= 0 and cur and (line.indent > bullet_indent or line.text[0].islower()):
-            cur.highlights[-1] = f"{cur.highlights[-1]} {_squash(line.text)}"
+            cur.highlights[-1].append(line.text)
             prev_blank = False
             continue
 
-        here = info(i)
-        assert here is not None
         text = line.text
+        here = info(i) or _analyse(text)
         if here.dates is not None:
             can_merge = cur is not None and cur.header_open and cur.dates is None
             if here.date_only:
@@ -1020,7 +1029,7 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
         elif next_completes or two_line_title:
             cur = start(here.rest)
         elif bullet_indent >= 0 and cur is not None:
-            cur.highlights[-1] = f"{cur.highlights[-1]} {_squash(text)}"
+            cur.highlights[-1].append(text)
             prev_blank = False
             continue
         elif cur is None or (prev_blank and _looks_like_entry_header(text)):
@@ -1038,16 +1047,22 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
 
 def _roles(entry: _Entry) -> tuple[str, str, str]:
     """Decide which header segment is the position and which the employer."""
+    location = entry.location
     segments = entry.segments
+    if len(segments) > 1:  # columns often put "San Francisco, CA" beside the employer
+        places = [s for s in segments if _looks_like_location(s)]
+        if places and len(places) < len(segments):
+            location = location or places[0]
+            segments = [s for s in segments if s not in places]
     if not segments:
-        return "", "", entry.location
+        return "", "", location
     if len(segments) == 1:
         only = segments[0]
-        return (only, "", entry.location) if _title_score(only) > 0 else ("", only, entry.location)
+        return (only, "", location) if _title_score(only) > 0 else ("", only, location)
     position, employer, extras = segments[0], segments[1], segments[2:]
     if not entry.ordered and _title_score(employer) > _title_score(position):
         position, employer = employer, position
-    location = entry.location or next((e for e in extras if len(e) <= 60), "")
+    location = location or next((e for e in extras if len(e) <= 60), "")
     return position, employer, location
 
 
@@ -1067,7 +1082,7 @@ def _parse_work(
                 job["endDate"] = entry.dates.end
         if entry.summary:
             job["summary"] = " ".join(entry.summary)
-        job["highlights"] = entry.highlights
+        job["highlights"] = [_squash(" ".join(parts)) for parts in entry.highlights]
         jobs.append(job)
         if volunteer:
             continue
@@ -1371,7 +1386,8 @@ class _Project:
     url: str = ""
     dates: _Dates | None = None
     description: list[str] = field(default_factory=list)
-    highlights: list[str] = field(default_factory=list)
+    highlights: list[list[str]] = field(default_factory=list)
+    """Each bullet as its lines, joined only at the end so long bullets stay linear to build."""
     keywords: list[str] = field(default_factory=list)
 
 
@@ -1415,13 +1431,13 @@ def _parse_projects(lines: list[_Line]) -> list[dict[str, Any]]:
             if cur is None:
                 cur = _Project(header="")
                 projects.append(cur)
-            cur.highlights.append(_squash(text))
+            cur.highlights.append([text])
             bullet_indent, prev_blank = line.indent, False
             continue
         continues_bullet = bullet_indent >= 0 and cur is not None
         label = _split_label(text)
         if continues_bullet and cur and (line.indent > bullet_indent or text[0].islower()):
-            cur.highlights[-1] = f"{cur.highlights[-1]} {_squash(text)}"
+            cur.highlights[-1].append(text)
         elif label and cur is not None and label[0].lower() in _STACK_LABELS:
             cur.keywords += _split_items(label[1])
             bullet_indent = -1
@@ -1430,7 +1446,7 @@ def _parse_projects(lines: list[_Line]) -> list[dict[str, Any]]:
             projects.append(cur)
             bullet_indent = -1
         elif continues_bullet:
-            cur.highlights[-1] = f"{cur.highlights[-1]} {_squash(text)}"
+            cur.highlights[-1].append(text)
         else:
             cur.description.append(_squash(text))
         prev_blank = False
@@ -1453,7 +1469,7 @@ def _parse_projects(lines: list[_Line]) -> list[dict[str, Any]]:
                 entry["endDate"] = project.dates.end
         if project.keywords:
             entry["keywords"] = project.keywords
-        entry["highlights"] = project.highlights
+        entry["highlights"] = [_squash(" ".join(parts)) for parts in project.highlights]
         result.append(entry)
     return result
 
