@@ -47,7 +47,7 @@ serve: install
 	wait
 
 bench: install
-	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/pipeline.py --runs 30
 
 clean:
 	rm -rf out var .pytest_cache .mypy_cache .ruff_cache .coverage

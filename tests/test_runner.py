@@ -117,3 +117,54 @@ def test_renderer_failure_is_reported_with_its_code(
         assert stages["quality_validation"] == "succeeded"
         assert stages["pdf_export"] == "failed"
         assert _documents(optimization.id) == 0
+
+
+def test_hard_time_limit_marks_a_running_optimization_failed(
+    app: Flask, sample_resume_text: str, sample_job_text: str
+) -> None:
+    from billiard.exceptions import TimeLimitExceeded
+    from celery.signals import task_failure
+
+    from worker.tasks import optimize
+
+    with app.app_context():
+        optimization = _optimization(sample_resume_text, sample_job_text)
+        optimization.status = "running"
+        optimization.stages[2].status = "running"
+        db.session.commit()
+        optimization_id = optimization.id
+    # What Celery's main process sends when it kills a child at the hard limit.
+    task_failure.send(
+        sender=app.extensions["celery"].tasks[optimize.name],
+        task_id="t-1",
+        exception=TimeLimitExceeded(300),
+        args=[str(optimization_id)],
+        kwargs={},
+    )
+    with app.app_context():
+        stored = db.session.get(Optimization, optimization_id)
+        assert stored is not None
+        assert stored.status == "failed"
+        assert stored.error["code"] == "timeout"
+        assert stored.stages[2].status == "failed"
+
+
+def test_failure_signal_leaves_a_finished_optimization_alone(
+    app: Flask, sample_resume_text: str, sample_job_text: str
+) -> None:
+    from celery.signals import task_failure
+
+    from worker.tasks import optimize
+
+    with app.app_context():
+        optimization = _optimization(sample_resume_text, sample_job_text)
+        execute_optimization(optimization.id)
+        optimization_id = optimization.id
+    task_failure.send(
+        sender=app.extensions["celery"].tasks[optimize.name],
+        exception=RuntimeError("late"),
+        args=[str(optimization_id)],
+    )
+    with app.app_context():
+        stored = db.session.get(Optimization, optimization_id)
+        assert stored is not None and stored.status == "succeeded"

@@ -12,6 +12,8 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for `app`; it is stored as `app.extensions["celery"]`."""
 
     class FlaskTask(Task):
+        flask_app = app  # failure hooks run outside __call__ and need the app's context too
+
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)

@@ -76,6 +76,17 @@ def _fail(optimization: Optimization, code: str, detail: str, status: int = 500)
     db.session.commit()
 
 
+def fail_unfinished(optimization_id: uuid.UUID, code: str, detail: str) -> None:
+    """Mark an optimization failed unless it already reached a terminal state."""
+    optimization = db.session.get(Optimization, optimization_id)
+    if optimization is None or optimization.is_terminal:
+        return
+    for row in optimization.stages:
+        if row.status == "running":
+            row.status, row.finished_at = "failed", utcnow()
+    _fail(optimization, code, detail)
+
+
 def _store_documents(optimization: Optimization, outcome: Outcome) -> None:
     """Upsert by (kind, format): a re-delivered task replaces its files, never duplicates them."""
     existing = {
