@@ -39,7 +39,7 @@ services:
 serve: install
 	.ci/services.sh resumesmith
 	@export DATABASE_URL="$${DATABASE_URL:-$(PGURL)/resumesmith}"; \
-	$(BIN)/flask --app wsgi db upgrade && \
+	$(BIN)/flask --app wsgi db upgrade || exit 1; \
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 8 wsgi:app & \
 	$(BIN)/celery -A worker.celery_app worker --loglevel INFO --queues default,bulk,webhooks --concurrency 2 & \

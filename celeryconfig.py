@@ -11,7 +11,8 @@ task_reject_on_worker_lost = True
 # One message at a time per process, so a long optimization never holds others hostage.
 worker_prefetch_multiplier = 1
 
-# A stage that hangs is stopped: soft limit raises inside the task, hard limit kills the child.
+# A task that hangs is stopped: the soft limit raises inside it, the hard limit kills the child.
+# These are the fallback; each task sets its own.
 task_soft_time_limit = 240
 task_time_limit = 300
 

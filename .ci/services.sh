@@ -20,7 +20,7 @@ pg_isready -h "$PGHOST" -p "$PGPORT" || { echo "PostgreSQL is not reachable on $
 if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   if command -v redis-server >/dev/null; then
     echo "starting Redis"
-    mkdir -p /var/lib/redis /var/log/redis
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
     redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
       --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
   fi

@@ -8,10 +8,21 @@ from typing import Any
 
 from flask import Flask
 
-from api import documents, health, jobs, optimizations, resumes
+from api import (
+    admin,
+    api_keys,
+    auth,
+    commands,
+    documents,
+    health,
+    jobs,
+    optimizations,
+    resumes,
+)
 from api.config import settings_from_env
 from api.errors import ProblemApi, register_error_handlers
-from api.extensions import db, migrate
+from api.extensions import cors, db, limiter, migrate
+from api.security import init_security
 from worker.app import celery_init_app
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -23,13 +34,37 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env())
     app.config.update(config or {})
     _ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that drops packets must not hang /readyz or a request for minutes.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+    app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}, {"apiKey": []}]})
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    init_security(app)
+    limiter.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        # Bearer tokens, not cookies: credentials are never allowed cross-origin.
+        cors.init_app(
+            app,
+            origins=app.config["CORS_ORIGINS"],
+            supports_credentials=False,
+            expose_headers=["Location", "Retry-After", "ETag", "X-Request-ID"],
+        )
     api = ProblemApi(app)  # one per app: the spec is built from this app's blueprints
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    api.spec.components.security_scheme(
+        "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    )
     celery_init_app(app)
     register_error_handlers(app)
-    for module in (health, resumes, jobs, optimizations, documents):
+    for module in (health, auth, resumes, jobs, optimizations, documents, api_keys, admin):
         api.register_blueprint(module.blp)
+    api.register_blueprint(auth.me_blp)
+    limiter.exempt(health.blp)
+    app.register_blueprint(commands.bp)
     return app
 
 

@@ -33,6 +33,10 @@ def _flag(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+QUOTA_UNLIMITED = 0
+"""A daily quota of 0 means no limit (the default for admins)."""
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Flask config keys from environment variables; refuse default secrets in production."""
     env = os.environ if env is None else env
@@ -60,7 +64,6 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL", redis_url),
-        "CELERY_TASK_ALWAYS_EAGER": _flag(env.get("CELERY_TASK_ALWAYS_EAGER")),
         "LLM_PROVIDER": env.get("LLM_PROVIDER", "local"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
         "API_TITLE": "resumesmith",
@@ -73,4 +76,22 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
         ),
         "POLL_RETRY_AFTER_SECONDS": int(env.get("POLL_RETRY_AFTER_SECONDS", "2")),
+        "ACCESS_TOKEN_SECONDS": int(env.get("ACCESS_TOKEN_SECONDS", str(15 * 60))),
+        "REFRESH_TOKEN_SECONDS": int(env.get("REFRESH_TOKEN_SECONDS", str(14 * 24 * 3600))),
+        "TOKEN_BLOCKLIST_URL": env.get("TOKEN_BLOCKLIST_URL", redis_url),
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url),
+        "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "300/minute"),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "5/minute"),
+        "RATELIMIT_REGISTER": env.get("RATELIMIT_REGISTER", "20/hour"),
+        # Off: Flask-Limiter would stamp Retry-After on every response, which clients polling an
+        # operation read as "ask again later". A 429 gets its own Retry-After in api/errors.py.
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_KEY_PREFIX": "resumesmith",
+        "QUOTAS": {
+            "user": int(env.get("QUOTA_USER", "20")),
+            "premium": int(env.get("QUOTA_PREMIUM", "500")),
+            "admin": int(env.get("QUOTA_ADMIN", "0")),
+        },
+        "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
     }

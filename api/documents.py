@@ -10,9 +10,11 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from api.lookup import owned_or_404
+from api.security import authenticate
 from models import Document
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="Documents")
+blp.before_request(authenticate)
 
 
 @blp.route("/<uuid:document_id>/content")

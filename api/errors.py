@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import http
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, json, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from worker.pipeline.errors import ResumesmithError
@@ -52,8 +56,9 @@ def problem(
     title: str | None = None,
     errors: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    """Build an `application/problem+json` response."""
+    """Build an `application/problem+json` response; `extra` adds members (RFC 9457 §3.2)."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code,
         "title": title or HTTP_CODES.get(status, (code, ""))[0].replace("_", " ").capitalize(),
@@ -64,6 +69,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -93,11 +99,38 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error response carries them."""
+
+    type = fields.String(metadata={"example": PROBLEM_TYPE + "validation_failed"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String(metadata={"description": "Stable identifier to switch on"})
+    request_id = fields.String()
+    errors = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), metadata={"description": "422"}
+    )
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every HTTP error as problem+json."""
+    """flask-smorest's Api, answering and documenting every HTTP error as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_problem(error)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = ProblemSchema
+            prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "A problem (RFC 9457)", "schema": ProblemSchema}
+        prepare_response(default, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def http_problem(error: HTTPException) -> Response:
@@ -122,9 +155,21 @@ def http_problem(error: HTTPException) -> Response:
     elif status not in HTTP_CODES and error.description:
         detail = error.description
     headers = dict(data.get("headers") or {})
+    if status == 429:
+        headers["Retry-After"] = str(_rate_limit_retry_after())
     if status == 405 and error.get_response().headers.get("Allow"):
         headers["Allow"] = error.get_response().headers["Allow"]
     return problem(status, code, detail, errors=errors, headers=headers)
+
+
+def _rate_limit_retry_after() -> int:
+    """Seconds until the breached rate-limit window resets."""
+    from api.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(int(current.reset_at - time.time()), 1)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -141,11 +186,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ResumesmithError)
     def _domain_error(error: ResumesmithError) -> Response:
-        return problem(error.status, error.code, error.detail, title=error.title)
+        return problem(
+            error.status, error.code, error.detail, title=error.title, headers=error.headers
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         return http_problem(error)
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(error: RecursionError) -> Response:
+        return problem(400, "invalid_json", "The request body is nested too deeply.")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

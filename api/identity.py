@@ -1,12 +1,5 @@
-"""Who is calling. Until accounts land, every request acts for the single local user."""
+"""Who is calling; re-exported for the resource blueprints."""
 
-from __future__ import annotations
+from api.security import current_user, current_user_id
 
-import uuid
-
-from models import ensure_local_user
-
-
-def current_user_id() -> uuid.UUID:
-    """The owner to filter every query by; the auth issue swaps this for the JWT's subject."""
-    return ensure_local_user().id
+__all__ = ["current_user", "current_user_id"]

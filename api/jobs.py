@@ -11,9 +11,11 @@ from flask_smorest import Blueprint
 from api.identity import current_user_id
 from api.lookup import owned_or_404
 from api.schemas import JobCreate, JobOut
+from api.security import authenticate
 from models import Job, db
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job postings")
+blp.before_request(authenticate)
 
 
 @blp.route("")

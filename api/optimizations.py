@@ -11,18 +11,22 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from kombu.exceptions import OperationalError as BrokerError
 
-from api.errors import problem
-from api.identity import current_user_id
+from api import quotas
+from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from api.identity import current_user, current_user_id
 from api.lookup import owned_or_404
 from api.schemas import OptimizationCreate, OptimizationOut
-from models import STAGES, Job, Optimization, OptimizationStage, Resume, db
+from api.security import authenticate
+from models import Job, Optimization, Resume, db
 from worker.pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 blp = Blueprint(
     "optimizations", __name__, url_prefix="/api/v1/optimizations", description="Tailoring runs"
 )
+blp.before_request(authenticate)
 TASK_NAME = "resumesmith.pipeline.optimize"
+PROBLEM: dict[str, Any] = {"schema": ProblemSchema, "content_type": PROBLEM_MEDIA_TYPE}
 PROVIDERS = ("local",)
 
 
@@ -76,6 +80,9 @@ def _enqueue(optimization: Optimization) -> bool:
     except (BrokerError, OSError) as error:
         log.error("broker refused optimization %s: %s", optimization.id, type(error).__name__)
         return False
+    except Exception:  # anything else still must not leave a queued row that will never run
+        log.exception("publishing optimization %s failed", optimization.id)
+        return False
     return True
 
 
@@ -83,6 +90,10 @@ def _enqueue(optimization: Optimization) -> bool:
 class Optimizations(MethodView):
     @blp.arguments(OptimizationCreate)
     @blp.response(202, OptimizationOut)
+    @blp.alt_response(404, **PROBLEM, description="The resume or job is not yours, or is gone")
+    @blp.alt_response(422, **PROBLEM, description="Invalid fields, or `provider_unavailable`")
+    @blp.alt_response(429, **PROBLEM, description="`quota_exceeded` or `rate_limited`")
+    @blp.alt_response(503, **PROBLEM, description="`broker_unavailable`: nothing was started")
     def post(self, data: dict[str, Any]) -> Response | tuple[dict[str, Any], int, dict[str, str]]:
         """Start tailoring a resume to a job; poll the `Location` until it finishes."""
         resume = owned_or_404(Resume, data["resume_id"])
@@ -95,17 +106,16 @@ class Optimizations(MethodView):
                 f"available: {', '.join(PROVIDERS)}.",
                 code="provider_unavailable",
             )
-        optimization = Optimization(
+        quotas.consume(current_user())
+        optimization = Optimization.new(
             user_id=current_user_id(), resume_id=resume.id, job_id=job.id, options=options
         )
-        optimization.stages = [
-            OptimizationStage(name=name, position=index) for index, name in enumerate(STAGES)
-        ]
         db.session.add(optimization)
         # Commit before publishing: a fast worker must find the row it is told to run.
         db.session.commit()
         if not _enqueue(optimization):
             db.session.delete(optimization)
+            quotas.refund(optimization.user_id)
             db.session.commit()
             return problem(
                 503,

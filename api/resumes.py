@@ -11,11 +11,13 @@ from flask_smorest import Blueprint
 from api.identity import current_user_id
 from api.lookup import owned_or_404
 from api.schemas import ResumeCreate, ResumeOut
+from api.security import authenticate
 from models import Resume, db
 from worker.pipeline import parsing
 from worker.pipeline.errors import InvalidInput
 
 blp = Blueprint("resumes", __name__, url_prefix="/api/v1/resumes", description="Source resumes")
+blp.before_request(authenticate)
 
 
 @blp.route("")

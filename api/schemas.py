@@ -5,11 +5,53 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from worker.pipeline.export import TEMPLATES
 
 MAX_TEXT = 200_000
+MAX_DEPTH = 12
+"""JSON Resume is at most four levels deep; anything far deeper is an attack, not a resume."""
+
+
+def _storable(text: str) -> bool:
+    """Postgres text cannot hold NUL, and lone surrogates cannot be encoded at all."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class Text(fields.String):
+    """A string that can be stored and rendered: no NUL characters, no lone surrogates."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _storable(text):
+            raise ValidationError(
+                "Contains characters that are not valid text (NUL or surrogates)."
+            )
+        return text
+
+
+def _check_document(value: Any, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise ValidationError(f"Nested more than {MAX_DEPTH} levels deep.")
+    if isinstance(value, str):
+        if not _storable(value):
+            raise ValidationError(
+                "Contains characters that are not valid text (NUL or surrogates)."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_document(key, depth + 1)
+            _check_document(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_document(item, depth + 1)
 
 
 class UTCDateTime(fields.DateTime):
@@ -30,8 +72,8 @@ class Stamped(Schema):
 
 
 class ResumeCreate(Schema):
-    text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
-    json_resume = fields.Dict(keys=fields.String())
+    text = Text(validate=validate.Length(min=1, max=MAX_TEXT))
+    json_resume = fields.Dict(keys=fields.String(), validate=_check_document)
 
     @validates_schema
     def _one_source(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -51,9 +93,9 @@ class ResumeOut(Stamped):
 
 
 class JobCreate(Schema):
-    title = fields.String(load_default="", validate=validate.Length(max=300))
-    company = fields.String(load_default="", validate=validate.Length(max=300))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    title = Text(load_default="", validate=validate.Length(max=300))
+    company = Text(load_default="", validate=validate.Length(max=300))
+    description = Text(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
 
     @validates_schema
     def _not_blank(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -70,9 +112,9 @@ class JobOut(Stamped):
 
 class OptionsSchema(Schema):
     template = fields.String(load_default="classic", validate=validate.OneOf(TEMPLATES))
-    length_pages = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
-    cover_letter = fields.Boolean(load_default=True)
-    provider = fields.String(load_default=None, validate=validate.Length(max=40))
+    length_pages = fields.Integer(load_default=1, strict=True, validate=validate.OneOf([1, 2]))
+    cover_letter = fields.Boolean(load_default=True, truthy={True}, falsy={False})
+    provider = Text(load_default=None, validate=validate.Length(max=40))
 
 
 class OptimizationCreate(Schema):
@@ -128,3 +170,58 @@ class OptimizationOut(Stamped):
 class HealthOut(Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class RegisterIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=256))
+    name = Text(load_default="", validate=validate.Length(max=200))
+
+    @pre_load
+    def _strip_email(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            return {**data, "email": data["email"].strip()}
+        return data
+
+
+class LoginIn(Schema):
+    email = Text(required=True, validate=validate.Length(max=320))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=256))
+
+
+class TokensOut(Schema):
+    access_token = fields.String()
+    refresh_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class QuotaOut(Schema):
+    limit = fields.Integer(allow_none=True, metadata={"description": "null means unlimited"})
+    used_today = fields.Integer()
+    resets_in_seconds = fields.Integer()
+
+
+class UserOut(Stamped):
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    quota = fields.Nested(QuotaOut)
+
+
+class ApiKeyIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+
+
+class ApiKeyOut(Stamped):
+    name = fields.String()
+    prefix = fields.String()
+    last_used_at = UTCDateTime(allow_none=True)
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key = fields.String(metadata={"description": "The key itself; shown only in this response"})
+
+
+class RoleIn(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(["user", "premium", "admin"]))

@@ -1,16 +1,21 @@
 """SQLAlchemy models, one module per aggregate; import from here."""
 
+from models.api_key import ApiKey
 from models.db import db
 from models.document import Document
 from models.job import Job
 from models.optimization import STAGES, TERMINAL, Optimization, OptimizationStage
 from models.resume import Resume
-from models.user import LOCAL_USER_ID, User, ensure_local_user
+from models.usage import DailyUsage
+from models.user import LOCAL_USER_ID, ROLES, User, ensure_local_user
 
 __all__ = [
     "LOCAL_USER_ID",
+    "ROLES",
     "STAGES",
     "TERMINAL",
+    "ApiKey",
+    "DailyUsage",
     "Document",
     "Job",
     "Optimization",

@@ -55,11 +55,30 @@ class Optimization(Timestamped, Model):
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
 
+    @classmethod
+    def new(
+        cls, *, user_id: uuid.UUID, resume_id: uuid.UUID, job_id: uuid.UUID, options: dict[str, Any]
+    ) -> Optimization:
+        """A queued optimization with one pending row per stage."""
+        return cls(
+            user_id=user_id,
+            resume_id=resume_id,
+            job_id=job_id,
+            options=options,
+            stages=[
+                OptimizationStage(user_id=user_id, name=name, position=index)
+                for index, name in enumerate(STAGES)
+            ],
+        )
+
 
 class OptimizationStage(Timestamped, Model):
     __tablename__ = "optimization_stages"
     __table_args__ = (UniqueConstraint("optimization_id", "name"),)
 
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     optimization_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("optimizations.id", ondelete="CASCADE"), index=True
     )

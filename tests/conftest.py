@@ -26,7 +26,12 @@ DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/resumesmith_test"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-TABLES = "documents, optimization_stages, optimizations, jobs, resumes, users"
+# Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
+AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
+TABLES = (
+    "documents, optimization_stages, optimizations, jobs, resumes, api_keys, daily_usage, users"
+)
+PASSWORD = "correct horse battery staple"
 
 
 def app_config(**overrides: Any) -> dict[str, Any]:
@@ -36,16 +41,21 @@ def app_config(**overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
         "CELERY_BROKER_URL": REDIS_URL,
         "REDIS_URL": REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": False,
+        "TOKEN_BLOCKLIST_URL": AUTH_REDIS_URL,
+        "RATELIMIT_STORAGE_URI": AUTH_REDIS_URL,
         **overrides,
     }
 
 
 @pytest.fixture(scope="session")
 def migrated() -> None:
-    """Build the test schema once, through the real migrations."""
+    """Build the test schema from nothing once per run, through the real migrations."""
     app = create_app(app_config())
     with app.app_context():
+        # Our own database: start from an empty schema so an edited revision is never skipped.
+        db.session.execute(text("DROP SCHEMA public CASCADE"))
+        db.session.execute(text("CREATE SCHEMA public"))
+        db.session.commit()
         upgrade()
         db.engine.dispose()
 
@@ -54,6 +64,7 @@ def migrated() -> None:
 def app(migrated: None) -> Iterator[Flask]:
     """An API app on an emptied test database."""
     app = create_app(app_config())
+    redis.Redis.from_url(AUTH_REDIS_URL).flushdb()
     with app.app_context():
         db.session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
         db.session.commit()
@@ -63,10 +74,36 @@ def app(migrated: None) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def register(client: FlaskClient, email: str, *, password: str = PASSWORD) -> dict[str, Any]:
+    """Register and log in through the API; returns the login response (tokens)."""
+    created = client.post(
+        "/api/v1/auth/register", json={"email": email, "password": password, "name": email}
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.get_data(as_text=True)
+    return {**login.json, "user_id": created.json["id"]}
+
+
+def as_user(app: Flask, email: str) -> FlaskClient:
+    """A test client that sends a fresh user's access token with every request."""
+    client = app.test_client()
+    tokens = register(client, email)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['access_token']}"
+    client.tokens = tokens  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def anon(app: Flask) -> FlaskClient:
+    """A test client with no credentials."""
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client for `app`."""
-    return app.test_client()
+    """A test client logged in as user A."""
+    return as_user(app, "alice@example.com")
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -210,13 +212,68 @@ def test_health_and_readiness_on_live_services(client: FlaskClient) -> None:
 
 def test_readiness_names_an_unreachable_broker(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
-    response = app.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json["checks"] == {"database": "ok", "broker": "unreachable"}
+    body = assert_problem(app.test_client().get("/readyz"), 503, "not_ready")
+    assert body["checks"] == {"database": "ok", "broker": "unreachable"}
+    assert body["detail"] == "Unreachable: broker."
 
 
 def test_readiness_names_an_unreachable_database(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none")
-    response = app.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json["checks"]["database"] == "unreachable"
+    body = assert_problem(app.test_client().get("/readyz"), 503, "not_ready")
+    assert body["checks"]["database"] == "unreachable"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"description": "null byte \u0000 here"},
+        {"description": "lone surrogate \ud800"},
+        {"description": "ok", "title": "bad \u0000"},
+    ],
+)
+def test_text_that_cannot_be_stored_is_422_not_500(client: FlaskClient, body: dict) -> None:  # type: ignore[type-arg]
+    response = client.post(
+        "/api/v1/jobs", data=json.dumps(body, ensure_ascii=True).replace("\\\\", "\\"),
+        content_type="application/json",
+    )
+    errors = assert_problem(response, 422, "validation_failed")["errors"]
+    assert set(errors) <= {"description", "title"} and errors
+
+
+def test_json_resume_with_nul_or_absurd_nesting_is_422(client: FlaskClient) -> None:
+    nul = client.post("/api/v1/resumes", json={"json_resume": {"basics": {"name": "a\x00b"}}})
+    assert "json_resume" in assert_problem(nul, 422, "validation_failed")["errors"]
+    deep: dict = {"basics": {}}  # type: ignore[type-arg]
+    node = deep["basics"]
+    for _ in range(800):
+        node["x"] = {}
+        node = node["x"]
+    nested = client.post("/api/v1/resumes", json={"json_resume": deep})
+    assert "json_resume" in assert_problem(nested, 422, "validation_failed")["errors"]
+
+
+def test_json_nested_beyond_the_parser_is_400(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/jobs", data="[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+    assert_problem(response, 400, "invalid_json")
+
+
+def test_options_are_not_coerced(client: FlaskClient, resume_and_job: tuple[str, str]) -> None:
+    resume_id, job_id = resume_and_job
+    response = client.post(
+        "/api/v1/optimizations",
+        json={"resume_id": resume_id, "job_id": job_id,
+              "options": {"length_pages": "1", "cover_letter": "yes"}},
+    )
+    errors = assert_problem(response, 422, "validation_failed")["errors"]
+    assert set(errors) == {"options.length_pages", "options.cover_letter"}
+
+
+def test_openapi_documents_errors_as_problems(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").json
+    default = spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    assert list(default) == ["application/problem+json"]
+    post = spec["paths"]["/api/v1/optimizations"]["post"]["responses"]
+    assert {"202", "404", "422", "429", "503"} <= set(post)
+    assert "bearerAuth" in spec["components"]["securitySchemes"]

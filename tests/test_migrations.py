@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import psycopg
@@ -14,7 +15,7 @@ from api import create_app
 from models import db
 from tests.conftest import DATABASE_URL, app_config
 
-SCRATCH = "resumesmith_test_migrations"
+SCRATCH = f"resumesmith_test_migrations_{os.getpid()}"  # concurrent runs must not collide
 
 
 @pytest.fixture

@@ -70,17 +70,40 @@ def test_submit_poll_and_download_a_tailored_resume(
 
 
 def test_unreachable_broker_answers_503_and_leaves_no_row(
-    make_app,
+    make_app,  # type: ignore[no-untyped-def]
+    client: FlaskClient,
     resume_and_job: tuple[str, str],
-    app: Flask,  # type: ignore[no-untyped-def]
+    app: Flask,
 ) -> None:
     resume_id, job_id = resume_and_job
     dead = make_app(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
     response = dead.test_client().post(
-        "/api/v1/optimizations", json={"resume_id": resume_id, "job_id": job_id}
+        "/api/v1/optimizations",
+        json={"resume_id": resume_id, "job_id": job_id},
+        headers={"Authorization": client.environ_base["HTTP_AUTHORIZATION"]},
     )
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
+    assert response.json["code"] == "broker_unavailable"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Optimization)) == 0
+    assert client.get("/api/v1/me").json["quota"]["used_today"] == 0  # the unit was refunded
+
+
+def test_any_publish_failure_answers_503_and_leaves_no_row(
+    make_app,  # type: ignore[no-untyped-def]
+    client: FlaskClient,
+    resume_and_job: tuple[str, str],
+    app: Flask,
+) -> None:
+    resume_id, job_id = resume_and_job
+    misconfigured = make_app(CELERY_BROKER_URL="no-such-transport://127.0.0.1/0")
+    response = misconfigured.test_client().post(
+        "/api/v1/optimizations",
+        json={"resume_id": resume_id, "job_id": job_id},
+        headers={"Authorization": client.environ_base["HTTP_AUTHORIZATION"]},
+    )
+    assert response.status_code == 503
     assert response.json["code"] == "broker_unavailable"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Optimization)) == 0

@@ -7,7 +7,7 @@ import uuid
 from flask import Flask
 from sqlalchemy import func, select
 
-from models import STAGES, Document, Job, Optimization, OptimizationStage, Resume, db
+from models import Document, Job, Optimization, Resume, db
 from models.user import ensure_local_user
 from worker.runner import MAX_ATTEMPTS, execute_optimization
 
@@ -30,12 +30,8 @@ def _optimization(resume_text: str, job_text: str, **options: object) -> Optimiz
     )
     db.session.add_all([resume, job])
     db.session.flush()
-    optimization = Optimization(
-        user_id=user.id,
-        resume_id=resume.id,
-        job_id=job.id,
-        options=dict(options),
-        stages=[OptimizationStage(name=name, position=i) for i, name in enumerate(STAGES)],
+    optimization = Optimization.new(
+        user_id=user.id, resume_id=resume.id, job_id=job.id, options=dict(options)
     )
     db.session.add(optimization)
     db.session.commit()

@@ -20,10 +20,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery: Celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object("celeryconfig")
-    celery.conf.update(
-        broker_url=app.config["CELERY_BROKER_URL"],
-        task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
-    )
+    celery.conf.update(broker_url=app.config["CELERY_BROKER_URL"])
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,13 +34,11 @@ def optimize_files(
     provider: str = "local",
 ) -> dict[str, object]:
     """Run one optimization in-process on the embedded database; write its documents to `out`."""
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
     from flask_migrate import upgrade
 
     from api import create_app
-    from api.identity import current_user_id
     from api.schemas import OptionsSchema
-    from models import STAGES, Job, Optimization, OptimizationStage, Resume, db
+    from models import Job, Optimization, Resume, db, ensure_local_user
     from worker.pipeline import parsing
     from worker.runner import execute_optimization
 
@@ -61,7 +58,7 @@ def optimize_files(
             parsed = parsing.parse_text(str(source["text"]))
         else:
             parsed = parsing.normalise_json_resume(source["json_resume"])  # type: ignore[arg-type]
-        user_id = current_user_id()
+        user_id = ensure_local_user().id
         resume_row = Resume(
             user_id=user_id,
             source_format="text" if "text" in source else "json_resume",
@@ -77,12 +74,8 @@ def optimize_files(
         )
         db.session.add_all([resume_row, job_row])
         db.session.flush()
-        optimization = Optimization(
-            user_id=user_id,
-            resume_id=resume_row.id,
-            job_id=job_row.id,
-            options=options,
-            stages=[OptimizationStage(name=n, position=i) for i, n in enumerate(STAGES)],
+        optimization = Optimization.new(
+            user_id=user_id, resume_id=resume_row.id, job_id=job_row.id, options=options
         )
         db.session.add(optimization)
         db.session.commit()

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from api.errors import problem_object
 from models import STAGES, Document, Job, Optimization, Resume, db
@@ -155,7 +156,10 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
         recorder.fail_current()
         _fail(optimization, "timeout", f"Stage {recorder.current} took too long and was stopped.")
         return "failed"
-    except Exception:
+    except Exception as error:
+        if isinstance(error, OperationalError):
+            db.session.rollback()
+            raise  # a lost database connection is transient: the task retries with backoff
         log.exception("optimization %s crashed in stage %s", optimization.id, recorder.current)
         db.session.rollback()
         recorder.fail_current()
@@ -166,14 +170,19 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
         )
         return "failed"
 
-    _store_documents(optimization, outcome)
-    job.analysis = outcome.analysis.to_dict()
-    optimization.match_score = outcome.match.score
-    optimization.ats_score = outcome.quality.ats_score
-    optimization.result = outcome.summary()
-    optimization.status = "succeeded"
-    optimization.progress = 100
-    optimization.stage = None
-    optimization.finished_at = utcnow()
-    db.session.commit()
+    try:
+        _store_documents(optimization, outcome)
+        job.analysis = outcome.analysis.to_dict()
+        optimization.match_score = outcome.match.score
+        optimization.ats_score = outcome.quality.ats_score
+        optimization.result = outcome.summary()
+        optimization.status = "succeeded"
+        optimization.progress = 100
+        optimization.stage = None
+        optimization.finished_at = utcnow()
+        db.session.commit()
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        _fail(optimization, "timeout", "Storing the documents took too long and was stopped.")
+        return "failed"
     return "succeeded"

@@ -25,6 +25,9 @@ OPTIMIZE = "resumesmith.pipeline.optimize"
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
+    # Five offline stages take well under a second; an LLM provider can take minutes.
+    soft_time_limit=240,
+    time_limit=300,
 )
 def optimize(optimization_id: str) -> str:
     """Run the five stages of one optimization; its row, not Celery, holds the outcome."""

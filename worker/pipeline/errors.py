@@ -13,6 +13,7 @@ class ResumesmithError(Exception):
     def __init__(self, detail: str, *, code: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers: dict[str, str] = {}
         if code is not None:
             self.code = code
 
