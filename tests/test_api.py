@@ -233,7 +233,8 @@ def test_readiness_names_an_unreachable_database(make_app) -> None:  # type: ign
 )
 def test_text_that_cannot_be_stored_is_422_not_500(client: FlaskClient, body: dict) -> None:  # type: ignore[type-arg]
     response = client.post(
-        "/api/v1/jobs", data=json.dumps(body, ensure_ascii=True).replace("\\\\", "\\"),
+        "/api/v1/jobs",
+        data=json.dumps(body, ensure_ascii=True).replace("\\\\", "\\"),
         content_type="application/json",
     )
     errors = assert_problem(response, 422, "validation_failed")["errors"]
@@ -263,8 +264,11 @@ def test_options_are_not_coerced(client: FlaskClient, resume_and_job: tuple[str,
     resume_id, job_id = resume_and_job
     response = client.post(
         "/api/v1/optimizations",
-        json={"resume_id": resume_id, "job_id": job_id,
-              "options": {"length_pages": "1", "cover_letter": "yes"}},
+        json={
+            "resume_id": resume_id,
+            "job_id": job_id,
+            "options": {"length_pages": "1", "cover_letter": "yes"},
+        },
     )
     errors = assert_problem(response, 422, "validation_failed")["errors"]
     assert set(errors) == {"options.length_pages", "options.cover_letter"}
