@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from api import create_app
 from models import db
@@ -66,8 +67,16 @@ def app(migrated: None) -> Iterator[Flask]:
     app = create_app(app_config())
     redis.Redis.from_url(AUTH_REDIS_URL).flushdb()
     with app.app_context():
-        db.session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
-        db.session.commit()
+        for attempt in range(10):
+            try:
+                db.session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+                db.session.commit()
+                break
+            except OperationalError:  # a worker still finishing the last test's task holds locks
+                db.session.rollback()
+                time.sleep(0.2 * (attempt + 1))
+        else:
+            raise RuntimeError("could not empty the test database")
     yield app
     with app.app_context():
         db.session.remove()
@@ -195,8 +204,8 @@ def celery_worker_process(migrated: None) -> Iterator[subprocess.Popen[str]]:
 
 
 @pytest.fixture
-def make_app() -> Iterator[Callable[..., Flask]]:
-    """Factory for apps with special config (a dead broker, a dead database)."""
+def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Factory for apps with special config (a dead broker, a dead database), on a clean DB."""
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:

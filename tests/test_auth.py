@@ -14,7 +14,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AUTH_REDIS_URL, PASSWORD, as_user, register
+from tests.conftest import AUTH_REDIS_URL, PASSWORD, as_user, poll, register
 from tests.test_api import assert_problem
 
 
@@ -286,14 +286,14 @@ def test_quota_exhaustion_is_429_quota_exceeded(
     resume = client.post("/api/v1/resumes", json={"text": sample_resume_text}).json["id"]
     job = client.post("/api/v1/jobs", json={"description": sample_job_text}).json["id"]
     body = {"resume_id": resume, "job_id": job, "options": {"cover_letter": False}}
-    assert [client.post("/api/v1/optimizations", json=body).status_code for _ in range(2)] == [
-        202,
-        202,
-    ]
+    accepted = [client.post("/api/v1/optimizations", json=body) for _ in range(2)]
+    assert [response.status_code for response in accepted] == [202, 202]
     refused = client.post("/api/v1/optimizations", json=body)
     assert_problem(refused, 429, "quota_exceeded")
     assert 0 < int(refused.headers["Retry-After"]) <= 86400
     assert client.get("/api/v1/me").json["quota"]["used_today"] == 2
+    for response in accepted:
+        assert poll(client, response.headers["Location"])["status"] == "succeeded"
 
 
 def test_admins_have_no_quota(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -351,3 +351,12 @@ def test_secrets_never_reach_the_logs(anon: FlaskClient, caplog: pytest.LogCaptu
         "secret.person@example.com",
     ):
         assert secret not in logged
+
+
+def test_default_rate_limit_is_per_user(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(RATELIMIT_DEFAULT="3/minute")
+    alice, bob = as_user(app, "alice@example.com"), as_user(app, "bob@example.com")
+    statuses = [alice.get("/api/v1/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert bob.get("/api/v1/me").status_code == 200
+    assert app.test_client().get("/healthz").status_code == 200  # probes are never limited
