@@ -38,13 +38,7 @@ services:
 ## serve: migrate, then run the API, one worker and Flower; Ctrl-C stops all three
 serve: install
 	.ci/services.sh resumesmith
-	@export DATABASE_URL="$${DATABASE_URL:-$(PGURL)/resumesmith}"; \
-	$(BIN)/flask --app wsgi db upgrade || exit 1; \
-	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 8 wsgi:app & \
-	$(BIN)/celery -A worker.celery_app worker --loglevel INFO --queues default,bulk,webhooks --concurrency 2 & \
-	$(BIN)/celery -A worker.celery_app flower --port=5555 & \
-	wait
+	DATABASE_URL="$${DATABASE_URL:-$(PGURL)/resumesmith}" BIN=$(BIN) PORT=$(PORT) .ci/serve.sh
 
 bench: install
 	$(BIN)/python bench/pipeline.py --runs 30
