@@ -22,6 +22,7 @@ from api import (
 from api.config import settings_from_env
 from api.errors import ProblemApi, register_error_handlers
 from api.extensions import cors, db, limiter, migrate
+from api.schemas import ResumeCreate, UploadSchema
 from api.security import init_security
 from worker.app import celery_init_app
 
@@ -58,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.spec.components.security_scheme(
         "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     )
+    api.spec.components.schema("ResumeCreate", schema=ResumeCreate)
+    api.spec.components.schema("UploadSchema", schema=UploadSchema)
     celery_init_app(app)
     register_error_handlers(app)
     for module in (health, auth, resumes, jobs, optimizations, documents, api_keys, admin):

@@ -59,6 +59,7 @@ def present(optimization: Optimization) -> dict[str, Any]:
         "stage": optimization.stage,
         "progress": optimization.progress,
         "resume_id": optimization.resume_id,
+        "resume_version": optimization.resume_version,
         "job_id": optimization.job_id,
         "options": optimization.options,
         "stages": optimization.stages,
@@ -108,7 +109,11 @@ class Optimizations(MethodView):
             )
         quotas.consume(current_user())
         optimization = Optimization.new(
-            user_id=current_user_id(), resume_id=resume.id, job_id=job.id, options=options
+            user_id=current_user_id(),
+            resume_id=resume.id,
+            resume_version=resume.current_version,
+            job_id=job.id,
+            options=options,
         )
         db.session.add(optimization)
         # Commit before publishing: a fast worker must find the row it is told to run.

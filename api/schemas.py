@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from worker.pipeline.export import TEMPLATES
 
-MAX_TEXT = 200_000
+MAX_TEXT = 50_000
 MAX_DEPTH = 12
 """JSON Resume is at most four levels deep; anything far deeper is an attack, not a resume."""
 
@@ -72,6 +72,8 @@ class Stamped(Schema):
 
 
 class ResumeCreate(Schema):
+    """JSON body; a file goes as `multipart/form-data` with a `file` part instead."""
+
     text = Text(validate=validate.Length(min=1, max=MAX_TEXT))
     json_resume = fields.Dict(keys=fields.String(), validate=_check_document)
 
@@ -87,9 +89,28 @@ class ResumeCreate(Schema):
 
 
 class ResumeOut(Stamped):
-    source_format = fields.String()
+    source_format = fields.String(metadata={"description": "text, json_resume, pdf or docx"})
+    source_filename = fields.String(allow_none=True)
+    version = fields.Integer(attribute="current_version")
+    profile = fields.Dict(metadata={"description": "JSON Resume 1.x"})
+    parse_warnings = fields.List(fields.String())
+    confidence = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class ResumeUpdate(Schema):
+    profile = fields.Dict(keys=fields.String(), required=True, validate=_check_document)
+
+
+class ResumeVersionOut(Stamped):
+    version = fields.Integer()
+    origin = fields.String(metadata={"description": "parsed (from the upload) or edited"})
     profile = fields.Dict()
     parse_warnings = fields.List(fields.String())
+    confidence = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class UploadSchema(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})
 
 
 class JobCreate(Schema):
@@ -157,6 +178,7 @@ class OptimizationOut(Stamped):
     stage = fields.String(allow_none=True)
     progress = fields.Integer()
     resume_id = fields.UUID()
+    resume_version = fields.Integer()
     job_id = fields.UUID()
     options = fields.Dict()
     stages = fields.List(fields.Nested(StageOut))

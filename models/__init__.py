@@ -5,7 +5,7 @@ from models.db import db
 from models.document import Document
 from models.job import Job
 from models.optimization import STAGES, TERMINAL, Optimization, OptimizationStage
-from models.resume import Resume
+from models.resume import Resume, ResumeVersion
 from models.usage import DailyUsage
 from models.user import LOCAL_USER_ID, ROLES, User, ensure_local_user
 
@@ -21,6 +21,7 @@ __all__ = [
     "Optimization",
     "OptimizationStage",
     "Resume",
+    "ResumeVersion",
     "User",
     "db",
     "ensure_local_user",

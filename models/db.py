@@ -55,3 +55,12 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite ignores ON DELETE CASCADE unless asked; deleting a resume must delete its data."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -32,6 +32,7 @@ class Optimization(Timestamped, Model):
     )
     resume_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resumes.id", ondelete="CASCADE"))
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    resume_version: Mapped[int] = mapped_column(Integer, default=1)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     stage: Mapped[str | None] = mapped_column(String(40))
@@ -57,12 +58,19 @@ class Optimization(Timestamped, Model):
 
     @classmethod
     def new(
-        cls, *, user_id: uuid.UUID, resume_id: uuid.UUID, job_id: uuid.UUID, options: dict[str, Any]
+        cls,
+        *,
+        user_id: uuid.UUID,
+        resume_id: uuid.UUID,
+        job_id: uuid.UUID,
+        options: dict[str, Any],
+        resume_version: int = 1,
     ) -> Optimization:
         """A queued optimization with one pending row per stage."""
         return cls(
             user_id=user_id,
             resume_id=resume_id,
+            resume_version=resume_version,
             job_id=job_id,
             options=options,
             stages=[

@@ -30,7 +30,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
 AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 TABLES = (
-    "documents, optimization_stages, optimizations, jobs, resumes, api_keys, daily_usage, users"
+    "documents, optimization_stages, optimizations, jobs, resume_versions, resumes, api_keys,"
+    " daily_usage, users"
 )
 PASSWORD = "correct horse battery staple"
 

@@ -16,11 +16,14 @@ def _optimization(resume_text: str, job_text: str, **options: object) -> Optimiz
     user = ensure_local_user()
     from worker.pipeline.parsing import parse_text
 
-    resume = Resume(
+    parsed = parse_text(resume_text)
+    resume = Resume.new(
         user_id=user.id,
+        profile=parsed.profile,
+        warnings=parsed.warnings,
+        confidence=parsed.confidence,
         source_format="text",
         source_text=resume_text,
-        profile=parse_text(resume_text).profile,
     )
     job = Job(
         user_id=user.id,
@@ -28,7 +31,7 @@ def _optimization(resume_text: str, job_text: str, **options: object) -> Optimiz
         company="Northwind Analytics",
         description=job_text,
     )
-    db.session.add_all([resume, job])
+    db.session.add(job)
     db.session.flush()
     optimization = Optimization.new(
         user_id=user.id, resume_id=resume.id, job_id=job.id, options=dict(options)

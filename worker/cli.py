@@ -11,15 +11,9 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from worker.pipeline.errors import ResumesmithError
+from worker.pipeline.extract import detect_format, parse_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-def _read_resume(path: Path) -> dict[str, str | dict[str, object]]:
-    data = path.read_bytes()
-    if path.suffix.lower() == ".json":
-        return {"json_resume": json.loads(data)}
-    return {"text": data.decode("utf-8", errors="replace")}
 
 
 def optimize_files(
@@ -39,7 +33,6 @@ def optimize_files(
     from api import create_app
     from api.schemas import OptionsSchema
     from models import Job, Optimization, Resume, db, ensure_local_user
-    from worker.pipeline import parsing
     from worker.runner import execute_optimization
 
     options = OptionsSchema().load(
@@ -53,18 +46,18 @@ def optimize_files(
     app = create_app()
     with app.app_context():
         upgrade()
-        source = _read_resume(resume)
-        if "text" in source:
-            parsed = parsing.parse_text(str(source["text"]))
-        else:
-            parsed = parsing.normalise_json_resume(source["json_resume"])  # type: ignore[arg-type]
+        data = resume.read_bytes()
+        parsed = parse_document(data)
+        source_format = {"json": "json_resume"}.get(detect_format(data), detect_format(data))
         user_id = ensure_local_user().id
-        resume_row = Resume(
+        resume_row = Resume.new(
             user_id=user_id,
-            source_format="text" if "text" in source else "json_resume",
-            source_text=str(source.get("text")) if "text" in source else None,
             profile=parsed.profile,
-            parse_warnings=parsed.warnings,
+            warnings=parsed.warnings,
+            confidence=parsed.confidence,
+            source_format=source_format,
+            source_filename=resume.name[:255],
+            source_file=data,
         )
         job_row = Job(
             user_id=user_id,
@@ -72,7 +65,7 @@ def optimize_files(
             company=company,
             description=job.read_text("utf-8", errors="replace"),
         )
-        db.session.add_all([resume_row, job_row])
+        db.session.add(job_row)
         db.session.flush()
         optimization = Optimization.new(
             user_id=user_id, resume_id=resume_row.id, job_id=job_row.id, options=options
@@ -116,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--out", type=Path, default=Path("out"))
 
     opt = commands.add_parser("optimize", help="tailor a resume file to a job posting file")
-    opt.add_argument("--resume", type=Path, required=True, help=".txt/.md resume or JSON Resume")
+    opt.add_argument("--resume", type=Path, required=True, help="PDF, DOCX, text or JSON Resume")
     opt.add_argument("--job", type=Path, required=True, help="job posting as plain text")
     opt.add_argument("--out", type=Path, default=Path("out"))
     opt.add_argument("--title", default="", help="job title (read from the posting if omitted)")
@@ -125,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     opt.add_argument("--length", type=int, choices=(1, 2), default=1, help="pages")
     opt.add_argument("--provider", default="local")
 
-    parse = commands.add_parser("parse", help="print the JSON Resume profile read from a file")
+    parse = commands.add_parser(
+        "parse", help="print the JSON Resume profile read from a PDF, DOCX, text or JSON file"
+    )
     parse.add_argument("file", type=Path)
 
     args = parser.parse_args(argv)
@@ -154,17 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 provider=args.provider,
             )
             return _print_result(result)
-        from worker.pipeline import parsing
-
-        source = _read_resume(args.file)
-        parsed = (
-            parsing.parse_text(str(source["text"]))
-            if "text" in source
-            else parsing.normalise_json_resume(source["json_resume"])  # type: ignore[arg-type]
-        )
+        parsed = parse_document(args.file.read_bytes())
         print(
             json.dumps(
-                {"profile": parsed.profile, "warnings": parsed.warnings},
+                {
+                    "profile": parsed.profile,
+                    "warnings": parsed.warnings,
+                    "confidence": parsed.confidence,
+                },
                 indent=2,
                 ensure_ascii=False,
             )

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from api.errors import problem_object
-from models import STAGES, Document, Job, Optimization, Resume, db
+from models import STAGES, Document, Job, Optimization, ResumeVersion, db
 from models.db import utcnow
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.run import Outcome, run_pipeline
@@ -133,15 +133,20 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
     optimization.started_at = optimization.started_at or utcnow()
     db.session.commit()
 
-    resume = db.session.get(Resume, optimization.resume_id)
+    version = db.session.scalar(
+        select(ResumeVersion).where(
+            ResumeVersion.resume_id == optimization.resume_id,
+            ResumeVersion.version == optimization.resume_version,
+        )
+    )
     job = db.session.get(Job, optimization.job_id)
-    if resume is None or job is None:
+    if version is None or job is None:
         _fail(optimization, "source_deleted", "The resume or job was deleted before it ran.", 410)
         return "failed"
     recorder = StageRecorder(optimization)
     try:
         outcome = run_pipeline(
-            resume.profile,
+            version.profile,
             JobPosting(description=job.description, title=job.title, company=job.company),
             Options.from_dict(optimization.options),
             on_stage=recorder,

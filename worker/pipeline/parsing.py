@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from worker.pipeline.types import ParsedResume, Profile
 
-__all__ = ["MAX_CHARS", "iter_lines", "normalise_json_resume", "parse_text"]
+__all__ = ["MAX_CHARS", "is_section_heading", "iter_lines", "normalise_json_resume", "parse_text"]
 
 MAX_CHARS = 500_000
 """Text beyond this is dropped: no real resume is this long, and it bounds the work per upload."""
@@ -69,9 +69,11 @@ def parse_text(text: str) -> ParsedResume:
     try:
         return _parse_text(text)
     except Exception as exc:  # last line of defence; the heuristics are written not to raise
+        empty = _empty_profile()
         return ParsedResume(
-            profile=_empty_profile(),
+            profile=empty,
             warnings=[f"could not read the resume text ({type(exc).__name__}); check the upload"],
+            confidence=_confidence(empty),
         )
 
 
@@ -112,7 +114,7 @@ def normalise_json_resume(doc: dict[str, Any]) -> ParsedResume:
         warnings.append("no email found")
     if not profile["work"]:
         warnings.append("no work experience found")
-    return ParsedResume(profile=profile, warnings=warnings)
+    return ParsedResume(profile=profile, warnings=warnings, confidence=_json_confidence(profile))
 
 
 def iter_lines(profile: Profile) -> Iterator[tuple[str, str]]:
@@ -276,17 +278,61 @@ def _clean_inline(text: str) -> str:
     return text
 
 
+# Icon fonts (Font Awesome in LaTeX and Word templates, Wingdings, emoji) leave glyphs in the
+# text that mean nothing to a reader of plain text: private-use code points, dingbats, and, from
+# LaTeX's Type 1 icon fonts, the glyph's name mangled by a stray symbol ("♂¶obile-alt").
+_GLYPH_CHARS = (
+    "\ue000-\uf8ff\U000f0000-\U0010fffd\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf"
+    "\U0001f000-\U0001faff\u00b6"
+)
+_GLYPH = re.compile(f"[{_GLYPH_CHARS}]")
+_GLYPH_TOKEN = re.compile(rf"[^\s{_GLYPH_CHARS}]{{0,40}}[{_GLYPH_CHARS}]\S{{0,40}}")
+_ICON_REMNANT = re.compile(r"/?[a-z][a-z-]{0,30}")
+# Symbol and Wingdings bullets as Word maps them into the private-use area, and the shapes and
+# dingbats people pick as bullets; any of these opening a line marks a list item.
+_BULLET_GLYPHS = frozenset(
+    "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06c\uf06e\uf0a4\uf0e8\u25a0\u25a1\u25aa\u25ab"
+    "\u25b6\u25ba\u25c6\u25c7\u25cb\u25cf\u25e6\u2605\u2606\u2666\u2713\u2714\u2726\u2727"
+    "\u2756\u27a2\u27a4\u279c\u2794"
+)
+
+
+def _drop_glyph(match: re.Match[str]) -> str:
+    token = match.group(0)
+    letters = _GLYPH.sub("", token)
+    if not letters or _ICON_REMNANT.fullmatch(letters):
+        return " | "  # a bare icon, or an icon's mangled name: it only separated two items
+    return _GLYPH.sub(" | ", token)  # glued to real content ("\uf0e0jo@x.io"): keep the content
+
+
+def _strip_glyphs(text: str) -> tuple[str, bool]:
+    """Remove icon glyphs, returning the text and whether a bullet glyph opened it.
+
+    Each icon becomes a segment separator, because icons sit between contact details exactly
+    where a "|" would; the header parser then sees "(123) 456-7890 | jo@x.io".
+    """
+    bullet = text[0] in _BULLET_GLYPHS and (len(text) == 1 or text[1].isspace())
+    if bullet:
+        text = text[1:]
+    return _GLYPH_TOKEN.sub(_drop_glyph, text), bullet
+
+
 def _make_line(raw: str) -> _Line:
     stripped = raw.strip()
+    glyph_bullet = False
+    if stripped and _GLYPH.search(stripped, 0, _CONTACT_SCAN_CHARS * 4):
+        stripped, glyph_bullet = _strip_glyphs(stripped)
+        stripped = _squash(stripped).strip(" |")
     if not stripped or (len(stripped) >= 3 and set(stripped) <= _RULE_CHARS):
         return _BLANK
     indent = len(raw) - len(raw.lstrip())
-    match = _BULLET.match(stripped)
+    match = None if glyph_bullet else _BULLET.match(stripped)
     body = stripped[match.end() :] if match else stripped
     text = _clean_inline(body)
     if not text:
         return _BLANK
-    return _Line(text=text, raw=stripped, indent=indent, bullet=match is not None)
+    bullet = match is not None or (glyph_bullet and not is_section_heading(text))
+    return _Line(text=text, raw=stripped, indent=indent, bullet=bullet)
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +408,15 @@ def _match_heading(line: _Line, current: str | None) -> tuple[str, str] | None:
         if kind and (kind != "summary" or len(rest.split()) >= 4):
             return kind, _clean_inline(rest.strip())
     return None
+
+
+def is_section_heading(text: str) -> bool:
+    """True when ``text`` on a line of its own would open a resume section ("EXPERIENCE").
+
+    Text extraction uses this to tell a page's columns apart: real columns carry headings,
+    while the dates and places printed beside job titles never do.
+    """
+    return len(text) <= 60 and _heading_key(text) in _HEADINGS
 
 
 def _markdown_level(raw: str) -> int:
@@ -496,6 +551,59 @@ def _find_dates(text: str) -> _Dates | None:
         if (apart_before and apart_after) or precise_at_end:
             return _Dates(value, value, False, (token.start(), token.end()))
     return None
+
+
+_DANGLING_RANGE = re.compile(rf"\s?(?:[{_DASHES}]{{1,2}}|\bto|\buntil)$", re.IGNORECASE)
+_SPLIT_SCAN = 40
+"""Characters either side of a line break searched for a date range split across it."""
+
+
+def _ends_with_date(text: str) -> bool:
+    tail = text[-_SPLIT_SCAN:]
+    tokens = list(islice(_DATE_TOKEN.finditer(tail), 12))
+    return bool(tokens) and tokens[-1].end() == len(tail) and not tokens[-1].group("present")
+
+
+def _starts_with_date(text: str) -> re.Match[str] | None:
+    match = _DATE_TOKEN.match(text[:_SPLIT_SCAN])
+    if match is None:
+        return None
+    after = text[match.end() :]
+    # Only a date standing apart ("Present", "Mar 2021   Berlin") finishes a range; a line
+    # such as "- 2020 was a big year" is a bullet that merely starts with a year.
+    if not after or after.startswith("  ") or after.lstrip()[:1] in ("|", ",", ";", ")", "]"):
+        return match
+    return None
+
+
+def _continues_date_range(previous: str, line: str) -> bool:
+    """Whether ``line`` finishes a date range that ``previous`` started ("2017 –" / "Present").
+
+    PDF text extraction breaks a date column wherever the layout wrapped it, which would leave
+    a job with a start date, no end date, and a stray "Present" line.
+    """
+    before, head = previous.rstrip(), line.strip()
+    if not before or not head:
+        return False
+    dash = _DANGLING_RANGE.search(before[-_SPLIT_SCAN:])
+    if dash is not None:
+        return _ends_with_date(before[: len(before) - len(dash.group(0))].rstrip()) and bool(
+            _starts_with_date(head)
+        )
+    if head[0] in _DASHES and _ends_with_date(before):
+        rest = head.lstrip(_DASHES).lstrip()
+        return bool(_starts_with_date(rest))
+    return False
+
+
+def _join_split_dates(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and _continues_date_range(joined[-1], line):
+            joined[-1] = f"{joined[-1].rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _normalise_date_string(value: str) -> str | None:
@@ -786,6 +894,51 @@ def _profile_for(url: str) -> dict[str, str] | None:
     return {"network": network, "url": url, "username": username.lstrip("@")}
 
 
+# Names of Font Awesome icons: LaTeX templates that draw icons from a Type 1 font leave the
+# icon's name in the extracted text ("envelope jo@x.io", "github jo-x"). They are lower case,
+# which is how they differ from the words "Email:" or "GitHub:" written by a person.
+_ICON_WORDS = _word_set(
+    """
+    envelope envelope-o envelope-open envelope-square at email mail phone phone-alt
+    phone-square phone-square-alt mobile mobile-alt mobile-phone mobile-screen map-marker
+    map-marker-alt map-pin location-dot location-arrow home house globe link external-link
+    linkedin linkedin-in linkedin-square github github-alt github-square gitlab twitter
+    x-twitter stack-overflow skype user address-card calendar calendar-alt birthday-cake
+    """
+)
+_NETWORK_ICONS = {
+    "github": "https://github.com/",
+    "github-alt": "https://github.com/",
+    "github-square": "https://github.com/",
+    "gitlab": "https://gitlab.com/",
+    "linkedin": "https://linkedin.com/in/",
+    "linkedin-in": "https://linkedin.com/in/",
+    "linkedin-square": "https://linkedin.com/in/",
+    "twitter": "https://twitter.com/",
+}
+_HANDLE = re.compile(r"@?[A-Za-z0-9][A-Za-z0-9_.-]{0,38}")
+
+
+def _without_icon_words(text: str) -> str:
+    """Drop icon names from a contact line; "github jo-x" becomes GitHub's profile URL."""
+    tokens = text.split()
+    if not any(token.lstrip("/") in _ICON_WORDS for token in tokens):
+        return text
+    kept: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].lstrip("/")
+        if word not in _ICON_WORDS:
+            kept.append(tokens[i])
+        elif word in _NETWORK_ICONS and i + 1 < len(tokens):
+            handle = tokens[i + 1]
+            if _HANDLE.fullmatch(handle) and "." not in handle.strip("."):
+                kept.append(_NETWORK_ICONS[word] + handle.lstrip("@"))
+                i += 1
+        i += 1
+    return " ".join(kept)
+
+
 def _plausible_name(text: str) -> bool:
     if not text or len(text) > 60 or len(text.split()) > 6:
         return False
@@ -815,23 +968,27 @@ def _parse_basics(
     scanned = [(line, True) for line in header[:_HEADER_SCAN_LINES]]
     scanned += [(line, False) for line in contact_section[:_HEADER_SCAN_LINES]]
     for line, in_header in scanned:
-        if not line.text:
+        text = _without_icon_words(line.text)
+        if not text:
             continue
-        line_contacts = _contacts_in(line.text)
+        line_contacts = _contacts_in(text)
         contacts.emails += line_contacts.emails
         contacts.phones += line_contacts.phones
         contacts.urls += line_contacts.urls
-        plain = [s for s in _split_segments(line.text) if not _contacts_in(s)]
+        plain = [s for s in _split_segments(text) if not _contacts_in(s)]
         plain = [s for s in plain if _heading_key(s) not in _CONTACT_LABELS]
 
         if not name_checked and in_header:
             if plain and _squash(plain[0]).lower() in _NAME_SKIP:
                 continue
-            if plain:
+            # A place beside contact details ("jo@x.io | Kraków, Poland") is not the name,
+            # even when a page header puts that line above it.
+            at = next((i for i, s in enumerate(plain) if not _looks_like_location(s)), None)
+            if at is not None:
                 name_checked = True
-                if _plausible_name(plain[0]):
-                    basics["name"] = plain[0]
-                plain = plain[1:]
+                if _plausible_name(plain[at]):
+                    basics["name"] = plain[at]
+                plain = plain[:at] + plain[at + 1 :]
         for segment in plain:
             could_be_label = (
                 in_header
@@ -967,6 +1124,12 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
         entries.append(entry)
         return entry
 
+    first = next((i for i, line in enumerate(lines) if line.text), None)
+    first_info = info(first) if first is not None else None
+    # Some layouts print each entry's dates on the line *above* its title; once the section
+    # opens that way, every dates-only line opens an entry instead of closing the last one.
+    dates_lead = first_info is not None and first_info.date_only
+
     cur: _Entry | None = None
     bullet_indent = -1  # indentation of the open bullet; -1 when none is open
     prev_blank = True
@@ -990,15 +1153,27 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
         if here.dates is not None:
             can_merge = cur is not None and cur.header_open and cur.dates is None
             if here.date_only:
-                if cur is not None and cur.dates is None:
+                if cur is not None and cur.dates is None and not (dates_lead and cur.segments):
                     _set_dates(cur, here)
                 else:
-                    cur = start(header=here)
+                    cur = start(header=here)  # a header follows, as in "2019 – 2021 / Title"
             elif can_merge and cur is not None:
                 _add_header_text(cur, here.rest)
                 _set_dates(cur, here)
             else:
                 cur = start(here.rest, here)
+            bullet_indent, prev_blank = -1, False
+            continue
+
+        if (
+            cur is not None
+            and cur.header_open
+            and cur.dates is not None
+            and not (cur.segments or cur.highlights or cur.summary)
+            and len(text) <= 120
+            and not text.endswith(".")
+        ):
+            _add_header_text(cur, here.rest)  # the title line below a dates-only line
             bullet_indent, prev_blank = -1, False
             continue
 
@@ -1038,11 +1213,27 @@ def _collect_entries(lines: list[_Line]) -> list[_Entry]:
             cur.location = text
         elif merges and len(text) <= 80 and not text.endswith("."):
             _add_header_text(cur, here.rest)
+        elif _completes_header(cur, text, prev_blank):
+            _add_header_text(cur, here.rest)  # "Title / 2019 – 2021 / Company" from a PDF
         else:
             cur.summary.append(_squash(text))
             cur.header_open = False
         bullet_indent, prev_blank = -1, False
     return entries
+
+
+def _completes_header(entry: _Entry, text: str, prev_blank: bool) -> bool:
+    """Whether a short line is the missing half (title or employer) of a dated header.
+
+    PDF extraction often puts a right-aligned date on a line of its own between the title and
+    the employer; the line after it still belongs to the header when exactly one of the two
+    reads like a job title.
+    """
+    if prev_blank or not entry.header_open or entry.summary or entry.highlights:
+        return False
+    if len(entry.segments) != 1 or len(text) > 80 or len(text.split()) > 8 or text.endswith("."):
+        return False
+    return (_title_score(entry.segments[0]) > 0) != (_title_score(text) > 0)
 
 
 def _roles(entry: _Entry) -> tuple[str, str, str]:
@@ -1483,9 +1674,12 @@ def _parse_text(text: str) -> ParsedResume:
     warnings: list[str] = []
     clean = _normalise_text(text, warnings)
     if not clean.strip():
-        return ParsedResume(profile=_empty_profile(), warnings=["the resume text is empty"])
+        empty = _empty_profile()
+        return ParsedResume(
+            profile=empty, warnings=["the resume text is empty"], confidence=_confidence(empty)
+        )
 
-    lines = [_make_line(raw) for raw in clean.split("\n")]
+    lines = [_make_line(raw) for raw in _join_split_dates(clean.split("\n"))]
     header_warnings: list[str] = []
     header, sections = _split_sections(lines, header_warnings)
 
@@ -1529,7 +1723,93 @@ def _parse_text(text: str) -> ParsedResume:
             for text in [_join_prose(sections["references"])]
             if text and "request" not in text.lower()
         ]
-    return ParsedResume(profile=profile, warnings=warnings + header_warnings)
+    return ParsedResume(
+        profile=profile, warnings=warnings + header_warnings, confidence=_confidence(profile)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Confidence
+# --------------------------------------------------------------------------------------------
+
+_CORE_SECTIONS = ("basics", "work", "education", "skills")
+_FieldWeights = dict[str, float]
+"""Field weights of one section, adding up to 1; "a|b" is earned when either field is filled."""
+_ENTRY_WEIGHTS: dict[str, _FieldWeights] = {
+    "work": {"position": 0.25, "name": 0.25, "startDate": 0.3, "highlights|summary": 0.2},
+    "volunteer": {
+        "position": 0.25,
+        "organization": 0.25,
+        "startDate": 0.3,
+        "highlights|summary": 0.2,
+    },
+    "education": {"institution": 0.4, "studyType|area": 0.3, "startDate|endDate": 0.3},
+    "projects": {"name": 0.5, "description|highlights": 0.5},
+    "certificates": {"name": 0.6, "issuer": 0.2, "date": 0.2},
+    "awards": {"title": 0.6, "awarder": 0.2, "date": 0.2},
+    "publications": {"name": 0.6, "publisher": 0.2, "releaseDate": 0.2},
+    "languages": {"language": 0.8, "fluency": 0.2},
+    "interests": {"name": 1.0},
+    "references": {"reference": 1.0},
+}
+_BASICS_WEIGHTS: _FieldWeights = {
+    "name": 0.4,
+    "email": 0.3,
+    "phone": 0.15,
+    "location|url|profiles": 0.15,
+}
+
+
+def _filled(entry: dict[str, Any], weights: _FieldWeights) -> float:
+    return sum(
+        weight for keys, weight in weights.items() if any(entry.get(key) for key in keys.split("|"))
+    )
+
+
+def _skill_share(groups: list[Any]) -> float:
+    """Share of skill keywords that read like skills rather than sentences caught by mistake."""
+    keywords = [k for g in groups if isinstance(g, dict) for k in _string_list(g.get("keywords"))]
+    if not keywords:
+        return 0.0
+    good = sum(len(k) <= 50 and len(k.split()) <= 6 and not k.endswith(".") for k in keywords)
+    return good / len(keywords)
+
+
+def _confidence(profile: Profile) -> dict[str, float]:
+    """Score, from 0 to 1, how complete and certain each parsed section is.
+
+    The rule: every entry of a section earns the weights of the fields a reader expects it to
+    have (see ``_ENTRY_WEIGHTS``; for work: position 0.25, employer 0.25, start date 0.3,
+    highlights or summary 0.2), and the section scores the mean over its entries. So a job read
+    without dates or without an employer lowers ``work``. ``basics`` weighs name 0.4, email 0.3,
+    phone 0.15 and location/website/profiles 0.15. ``skills`` is the share of keywords short
+    enough to be skills (at most 6 words and 50 characters, no full stop), since a misread
+    sentence is the typical skills mistake. ``basics``, ``work``, ``education`` and ``skills``
+    are always scored (0.0 when nothing was found); other sections only when they have entries.
+    """
+    scores: dict[str, float] = {}
+    basics = profile.get("basics")
+    scores["basics"] = _filled(basics, _BASICS_WEIGHTS) if isinstance(basics, dict) else 0.0
+    scores["skills"] = _skill_share(_as_list(profile.get("skills")))
+    for section, weights in _ENTRY_WEIGHTS.items():
+        entries = [entry for _, entry in _dict_items(profile.get(section))]
+        if entries:
+            scores[section] = sum(_filled(entry, weights) for entry in entries) / len(entries)
+        elif section in _CORE_SECTIONS:
+            scores[section] = 0.0
+    return {section: round(min(max(score, 0.0), 1.0), 2) for section, score in scores.items()}
+
+
+def _json_confidence(profile: Profile) -> dict[str, float]:
+    """JSON Resume states every field explicitly, so each section present is fully certain."""
+    basics = profile.get("basics")
+    scores = {
+        "basics": 1.0 if isinstance(basics, dict) and _filled(basics, _BASICS_WEIGHTS) else 0.0
+    }
+    for section in LIST_SECTIONS:
+        if profile.get(section) or section in _CORE_SECTIONS:
+            scores[section] = 1.0 if profile.get(section) else 0.0
+    return scores
 
 
 # --------------------------------------------------------------------------------------------

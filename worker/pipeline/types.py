@@ -19,6 +19,8 @@ class ParsedResume:
 
     profile: Profile
     warnings: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
+    """0–1 per section (`basics`, `work`, `education`, `skills`, …): how sure the parser is."""
 
 
 @dataclass(frozen=True)

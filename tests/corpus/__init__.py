@@ -1,0 +1,1 @@
+"""Hand-written fictional resumes, their renderings and the accuracy measurement built on them."""
