@@ -16,6 +16,7 @@ from api import (
     documents,
     health,
     jobs,
+    matches,
     optimizations,
     resumes,
 )
@@ -63,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.spec.components.schema("UploadSchema", schema=UploadSchema)
     celery_init_app(app)
     register_error_handlers(app)
-    for module in (health, auth, resumes, jobs, optimizations, documents, api_keys, admin):
+    for module in (health, auth, resumes, jobs, optimizations, matches, documents, api_keys, admin):
         api.register_blueprint(module.blp)
     api.register_blueprint(auth.me_blp)
     limiter.exempt(health.blp)

@@ -247,3 +247,38 @@ class ApiKeyCreatedOut(ApiKeyOut):
 
 class RoleIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["user", "premium", "admin"]))
+
+
+MAX_MATCH_JOBS = 200
+
+
+class MatchCreate(Schema):
+    resume_id = fields.UUID(required=True)
+    job_ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_MATCH_JOBS, error="Give 1 to 200 job ids."),
+    )
+
+
+class MatchItemOut(Schema):
+    job_id = fields.UUID()
+    status = fields.String()
+    score = fields.Float(allow_none=True)
+    rank = fields.Integer(allow_none=True)
+    result = fields.Dict(allow_none=True, metadata={"description": "score breakdown, evidence"})
+    error = fields.Dict(allow_none=True)
+
+
+class MatchOut(Stamped):
+    status = fields.String()
+    resume_id = fields.UUID()
+    resume_version = fields.Integer()
+    total = fields.Integer()
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+    progress = fields.Integer()
+    items = fields.List(fields.Nested(MatchItemOut))
+    started_at = UTCDateTime(allow_none=True)
+    finished_at = UTCDateTime(allow_none=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String())

@@ -4,6 +4,7 @@ from models.api_key import ApiKey
 from models.db import db
 from models.document import Document
 from models.job import Job
+from models.match import MATCH_TERMINAL, Match, MatchItem
 from models.optimization import STAGES, TERMINAL, Optimization, OptimizationStage
 from models.resume import Resume, ResumeVersion
 from models.usage import DailyUsage
@@ -11,6 +12,7 @@ from models.user import LOCAL_USER_ID, ROLES, User, ensure_local_user
 
 __all__ = [
     "LOCAL_USER_ID",
+    "MATCH_TERMINAL",
     "ROLES",
     "STAGES",
     "TERMINAL",
@@ -18,6 +20,8 @@ __all__ = [
     "DailyUsage",
     "Document",
     "Job",
+    "Match",
+    "MatchItem",
     "Optimization",
     "OptimizationStage",
     "Resume",

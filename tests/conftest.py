@@ -30,7 +30,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
 AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 TABLES = (
-    "documents, optimization_stages, optimizations, jobs, resume_versions, resumes, api_keys,"
+    "match_items, matches, documents, optimization_stages, optimizations, jobs, resume_versions,"
+    " resumes, api_keys,"
     " daily_usage, users"
 )
 PASSWORD = "correct horse battery staple"
@@ -151,7 +152,7 @@ def poll(client: FlaskClient, url: str, *, timeout: float = 60.0) -> dict[str, A
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         body = client.get(url).json
-        if body["status"] in {"succeeded", "failed", "canceled"}:
+        if body["status"] in {"succeeded", "failed", "canceled", "partially_failed"}:
             return body
         time.sleep(0.2)
     raise AssertionError(f"{url} did not finish within {timeout}s: {body}")

@@ -29,7 +29,10 @@ def test_every_route_hides_other_users_resources(
     submitted = alice.post("/api/v1/optimizations", json={"resume_id": resume, "job_id": job})
     done = poll(alice, submitted.headers["Location"])
     assert done["status"] == "succeeded"
+    matched = alice.post("/api/v1/matches", json={"resume_id": resume, "job_ids": [job]})
+    assert poll(alice, matched.headers["Location"])["status"] == "succeeded"
     ids = {
+        "match_id": matched.json["id"],
         "resume_id": resume,
         "job_id": job,
         "optimization_id": done["id"],

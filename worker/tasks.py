@@ -7,14 +7,16 @@ import uuid
 from typing import Any
 
 from billiard.exceptions import TimeLimitExceeded
-from celery import Task, shared_task
+from celery import Task, group, shared_task
 from celery.signals import task_failure
 from sqlalchemy.exc import OperationalError
 
+from worker import matching
 from worker.runner import execute_optimization, fail_unfinished
 
 log = logging.getLogger(__name__)
 OPTIMIZE = "resumesmith.pipeline.optimize"
+SCORE = "resumesmith.matching.score"
 
 
 @shared_task(
@@ -34,6 +36,29 @@ def optimize(optimization_id: str) -> str:
     return execute_optimization(uuid.UUID(optimization_id))
 
 
+@shared_task(name="resumesmith.matching.fan_out", acks_late=True, soft_time_limit=60, time_limit=90)
+def fan_out_match(match_id: str) -> int:
+    """Start one scoring task per job of a match, as a Celery group; returns how many."""
+    items = matching.pending_items(uuid.UUID(match_id))
+    group(score_match_item.s(str(item)) for item in items).apply_async(queue="default")
+    return len(items)
+
+
+@shared_task(
+    name=SCORE,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def score_match_item(item_id: str) -> str:
+    """Score one resume–job pair of a match and count it in Postgres."""
+    return matching.score_item(uuid.UUID(item_id))
+
+
 @task_failure.connect
 def _record_task_failure(
     sender: Task | None = None,
@@ -42,7 +67,7 @@ def _record_task_failure(
     **_: Any,
 ) -> None:
     """A hard time limit or spent retries end the task outside the runner; record it on the row."""
-    if sender is None or sender.name != OPTIMIZE or not args:
+    if sender is None or sender.name not in {OPTIMIZE, SCORE} or not args:
         return
     if isinstance(exception, TimeLimitExceeded):
         code, detail = "timeout", "The optimization ran past its time limit and was stopped."
@@ -50,6 +75,9 @@ def _record_task_failure(
         code, detail = "internal_error", "The optimization could not be completed."
     try:
         with sender.flask_app.app_context():  # type: ignore[attr-defined]
-            fail_unfinished(uuid.UUID(str(args[0])), code, detail)
+            if sender.name == OPTIMIZE:
+                fail_unfinished(uuid.UUID(str(args[0])), code, detail)
+            else:
+                matching.fail_item(uuid.UUID(str(args[0])), code, detail)
     except Exception:  # the database may be what failed; the log is all we have then
         log.exception("could not record failure of optimization %s", args[0])

@@ -1,0 +1,144 @@
+"""Scoring chains: one resume against many jobs, fanned out and counted in Postgres."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from models import Match, MatchItem, db
+from tests.conftest import REDIS_URL, app_config, as_user, poll
+from tests.test_api import assert_problem
+from worker import matching
+from worker.pipeline import analysis
+
+FIT = "Senior Backend Engineer\nRequirements:\n- Python, PostgreSQL, Celery and Redis\n- Docker"
+PARTIAL = "Data Engineer\nRequirements:\n- Python and SQL\n- Spark, Airflow and Snowflake"
+NONE = "Registered Nurse\nRequirements:\n- Patient care and HIPAA\n- Electronic Health Records"
+
+
+def _jobs(client: FlaskClient, *descriptions: str) -> list[str]:
+    return [
+        client.post("/api/v1/jobs", json={"description": text}).json["id"] for text in descriptions
+    ]
+
+
+def test_jobs_come_back_ranked_with_explanations(
+    client: FlaskClient,
+    resume_and_job: tuple[str, str],
+    celery_worker_process: subprocess.Popen[str],
+) -> None:
+    resume_id, _ = resume_and_job
+    none, fit, partial = _jobs(client, NONE, FIT, PARTIAL)
+    submitted = client.post(
+        "/api/v1/matches", json={"resume_id": resume_id, "job_ids": [none, fit, partial, fit]}
+    )
+    assert submitted.status_code == 202
+    assert submitted.json["total"] == 3  # the repeated id is scored once
+    assert submitted.headers["Location"] == f"/api/v1/matches/{submitted.json['id']}"
+    done = poll(client, submitted.headers["Location"])
+    assert done["status"] == "succeeded"
+    assert (done["succeeded"], done["failed"], done["progress"]) == (3, 0, 100)
+    ranked = [item["job_id"] for item in done["items"]]
+    assert ranked == [fit, partial, none]
+    assert [item["rank"] for item in done["items"]] == [1, 2, 3]
+    best = done["items"][0]["result"]
+    assert {"Python", "PostgreSQL", "Celery", "Redis"} <= set(best["matched_skills"])
+    assert all(e["path"] and e["text"] for e in best["evidence"])
+    assert "Patient Care" in done["items"][2]["result"]["missing_skills"]
+
+
+def test_match_input_is_checked_before_anything_starts(
+    app: Flask, client: FlaskClient, resume_and_job: tuple[str, str]
+) -> None:
+    resume_id, job_id = resume_and_job
+    too_many = [str(uuid.uuid4()) for _ in range(201)]
+    response = client.post("/api/v1/matches", json={"resume_id": resume_id, "job_ids": too_many})
+    assert "job_ids" in assert_problem(response, 422, "validation_failed")["errors"]
+    empty = client.post("/api/v1/matches", json={"resume_id": resume_id, "job_ids": []})
+    assert_problem(empty, 422, "validation_failed")
+    stranger_job = _jobs(as_user(app, "mallory@example.com"), FIT)[0]
+    response = client.post(
+        "/api/v1/matches", json={"resume_id": resume_id, "job_ids": [job_id, stranger_job]}
+    )
+    assert_problem(response, 404, "job_not_found")
+    with app.app_context():
+        assert db.session.scalars(select(Match)).first() is None
+
+
+ISOLATED_BROKER = REDIS_URL.rsplit("/", 1)[0] + "/12"
+
+
+@pytest.fixture
+def in_process_worker(app: Flask) -> Iterator[Flask]:
+    """A worker thread in this process, so one job's scoring can be made to fail."""
+    redis.Redis.from_url(ISOLATED_BROKER).flushdb()
+    app.config.update(app_config(CELERY_BROKER_URL=ISOLATED_BROKER))
+    from worker.app import celery_init_app
+
+    celery = celery_init_app(app)
+    with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
+        yield app
+
+
+def test_one_failing_job_does_not_sink_the_match(
+    in_process_worker: Flask,
+    client: FlaskClient,
+    resume_and_job: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resume_id, _ = resume_and_job
+    real = analysis.analyse_job
+
+    def flaky(posting, **kwargs):  # type: ignore[no-untyped-def]
+        if "Nurse" in posting.description:
+            raise RuntimeError("analysis blew up")
+        return real(posting, **kwargs)
+
+    monkeypatch.setattr(analysis, "analyse_job", flaky)
+    fit, none, partial = _jobs(client, FIT, NONE, PARTIAL)
+    submitted = client.post(
+        "/api/v1/matches", json={"resume_id": resume_id, "job_ids": [fit, none, partial]}
+    )
+    done = poll(client, submitted.headers["Location"])
+    assert done["status"] == "partially_failed"
+    assert (done["succeeded"], done["failed"]) == (2, 1)
+    by_job = {item["job_id"]: item for item in done["items"]}
+    assert by_job[none]["status"] == "failed"
+    assert by_job[none]["error"]["code"] == "internal_error"
+    assert by_job[none]["rank"] is None
+    assert [item["job_id"] for item in done["items"][:2]] == [fit, partial]
+
+
+def test_a_redelivered_item_is_counted_once(
+    app: Flask, client: FlaskClient, resume_and_job: tuple[str, str]
+) -> None:
+    resume_id, job_id = resume_and_job
+    with app.app_context():
+        from models import Resume
+
+        resume = db.session.get(Resume, uuid.UUID(resume_id))
+        assert resume is not None
+        match = Match(
+            user_id=resume.user_id,
+            resume_id=resume.id,
+            resume_version=1,
+            total=1,
+            items=[MatchItem(user_id=resume.user_id, job_id=uuid.UUID(job_id), position=0)],
+        )
+        db.session.add(match)
+        db.session.commit()
+        item_id = match.items[0].id
+        assert matching.pending_items(match.id) == [item_id]
+        assert matching.score_item(item_id) == "succeeded"
+        assert matching.score_item(item_id) == "succeeded"  # a second delivery
+        matching.fail_item(item_id, "timeout", "late signal")  # and a late failure signal
+        db.session.refresh(match)
+        assert (match.succeeded, match.failed, match.status) == (1, 0, "succeeded")

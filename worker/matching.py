@@ -1,0 +1,130 @@
+"""The shell around scoring one resume against many jobs.
+
+Each job is scored by its own task. An item moves from `pending` to one end state exactly once
+(a conditional UPDATE), and only that transition bumps the match's counters, so a re-delivered
+task can never count twice. The match finishes when its counters add up to its total.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+
+from api.errors import problem_object
+from models import Job, Match, MatchItem, ResumeVersion, db
+from models.db import utcnow
+from worker.pipeline import analysis, scoring
+from worker.pipeline.errors import ResumesmithError
+from worker.pipeline.skills import default_vocabulary
+from worker.pipeline.types import JobPosting
+
+log = logging.getLogger(__name__)
+TOP_LINES = 5
+
+
+def pending_items(match_id: uuid.UUID) -> list[uuid.UUID]:
+    """Items still to score; marks the match running."""
+    db.session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.status == "queued")
+        .values(status="running", started_at=utcnow())
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            select(MatchItem.id).where(
+                MatchItem.match_id == match_id, MatchItem.status == "pending"
+            )
+        )
+    )
+
+
+def _score(item: MatchItem, match: Match) -> dict[str, Any]:
+    version = db.session.scalar(
+        select(ResumeVersion).where(
+            ResumeVersion.resume_id == match.resume_id,
+            ResumeVersion.version == match.resume_version,
+        )
+    )
+    job = db.session.get(Job, item.job_id)
+    if version is None or job is None:
+        raise ResumesmithError("The resume or job was deleted.", code="source_deleted")
+    vocabulary = default_vocabulary()
+    posting = JobPosting(description=job.description, title=job.title, company=job.company)
+    job_analysis = analysis.analyse_job(posting, vocabulary=vocabulary)
+    result = scoring.score_profile(version.profile, job_analysis, vocabulary=vocabulary)
+    summary = result.to_dict()
+    summary["ranked_lines"] = summary["ranked_lines"][:TOP_LINES]
+    summary["job"] = {"id": str(job.id), "title": job_analysis.title, "company": job.company}
+    return summary
+
+
+def score_item(item_id: uuid.UUID) -> str:
+    """Score one job of a match and count it; returns the item's end state."""
+    item = db.session.get(MatchItem, item_id)
+    if item is None:
+        return "missing"
+    if item.status != "pending":
+        return item.status
+    match = db.session.get(Match, item.match_id)
+    assert match is not None  # the foreign key cascades deletes
+    values: dict[str, Any]
+    try:
+        summary = _score(item, match)
+        values = {"status": "succeeded", "score": summary["score"], "result": summary}
+    except ResumesmithError as error:
+        db.session.rollback()
+        values = {"status": "failed", "error": problem_object(error.code, error.detail)}
+    except Exception:
+        log.exception("scoring match item %s failed", item_id)
+        db.session.rollback()
+        values = {
+            "status": "failed",
+            "error": problem_object("internal_error", "Scoring this job failed; it was logged."),
+        }
+    _finish(item_id, match.id, values)
+    db.session.commit()
+    return str(values["status"])
+
+
+def fail_item(item_id: uuid.UUID, code: str, detail: str) -> None:
+    """Record a task that died outside `score_item` (hard time limit, spent retries)."""
+    item = db.session.get(MatchItem, item_id)
+    if item is not None and item.status == "pending":
+        _finish(item_id, item.match_id, {"status": "failed", "error": problem_object(code, detail)})
+        db.session.commit()
+
+
+def _finish(item_id: uuid.UUID, match_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Move the item to its end state once, and only then count it on the match."""
+    moved = db.session.execute(
+        update(MatchItem)
+        .where(MatchItem.id == item_id, MatchItem.status == "pending")
+        .values(**values, updated_at=utcnow())
+        .returning(MatchItem.id)
+    ).first()
+    if moved is not None:
+        ok = values["status"] == "succeeded"
+        counts = db.session.execute(
+            update(Match)
+            .where(Match.id == match_id)
+            .values(
+                succeeded=Match.succeeded + (1 if ok else 0),
+                failed=Match.failed + (0 if ok else 1),
+                updated_at=utcnow(),
+            )
+            .returning(Match.succeeded, Match.failed, Match.total)
+        ).one()
+        succeeded, failed, total = counts
+        if succeeded + failed >= total:
+            final = (
+                "succeeded" if failed == 0 else "failed" if succeeded == 0 else "partially_failed"
+            )
+            db.session.execute(
+                update(Match)
+                .where(Match.id == match_id, Match.finished_at.is_(None))
+                .values(status=final, finished_at=utcnow())
+            )
