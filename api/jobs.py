@@ -1,4 +1,4 @@
-"""Job postings a user wants to tailor resumes for."""
+"""Job postings: cleaned and analysed when stored, re-analysable on demand."""
 
 from __future__ import annotations
 
@@ -13,9 +13,19 @@ from api.lookup import owned_or_404
 from api.schemas import JobCreate, JobOut
 from api.security import authenticate
 from models import Job, db
+from worker.pipeline import analysis
+from worker.pipeline.sanitize import clean_posting
+from worker.pipeline.skills import default_vocabulary
+from worker.pipeline.types import JobPosting
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job postings")
 blp.before_request(authenticate)
+
+
+def analyse(job: Job) -> None:
+    """Store the offline analysis; it is cheap enough to run inside the request."""
+    posting = JobPosting(description=job.description, title=job.title, company=job.company)
+    job.analysis = analysis.analyse_job(posting, vocabulary=default_vocabulary()).to_dict()
 
 
 @blp.route("")
@@ -23,8 +33,16 @@ class Jobs(MethodView):
     @blp.arguments(JobCreate)
     @blp.response(201, JobOut)
     def post(self, data: dict[str, Any]) -> Job:
-        """Store a job posting; it is analysed when an optimization runs."""
-        job = Job(user_id=current_user_id(), **data)
+        """Store a job posting; hidden text and lines aimed at an AI are removed and reported."""
+        cleaned = clean_posting(data["description"])
+        job = Job(
+            user_id=current_user_id(),
+            title=data["title"],
+            company=data["company"],
+            description=cleaned.text,
+            warnings=cleaned.warnings,
+        )
+        analyse(job)
         db.session.add(job)
         db.session.commit()
         return job
@@ -34,5 +52,16 @@ class Jobs(MethodView):
 class JobItem(MethodView):
     @blp.response(200, JobOut)
     def get(self, job_id: uuid.UUID) -> Job:
-        """Fetch one of your job postings, with its analysis once one has run."""
+        """Fetch one of your job postings with its analysis."""
         return owned_or_404(Job, job_id)
+
+
+@blp.route("/<uuid:job_id>/analysis")
+class JobAnalysis(MethodView):
+    @blp.response(200, JobOut)
+    def post(self, job_id: uuid.UUID) -> Job:
+        """Analyse the posting again (e.g. after the skills vocabulary was updated)."""
+        job = owned_or_404(Job, job_id)
+        analyse(job)
+        db.session.commit()
+        return job

@@ -116,19 +116,16 @@ class UploadSchema(Schema):
 class JobCreate(Schema):
     title = Text(load_default="", validate=validate.Length(max=300))
     company = Text(load_default="", validate=validate.Length(max=300))
-    description = Text(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
-
-    @validates_schema
-    def _not_blank(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data.get("description", "").strip():
-            raise ValidationError("The job description is blank.", "description")
+    # Length is checked when the posting is cleaned, with its own problem codes.
+    description = Text(required=True)
 
 
 class JobOut(Stamped):
     title = fields.String()
     company = fields.String()
-    description = fields.String()
+    description = fields.String(metadata={"description": "the posting as analysed (cleaned)"})
     analysis = fields.Dict(allow_none=True)
+    warnings = fields.List(fields.String())
 
 
 class OptionsSchema(Schema):

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; import from here."""
 
+from models.aggregate import ScoreAggregate
 from models.api_key import ApiKey
 from models.db import db
 from models.document import Document
@@ -26,6 +27,7 @@ __all__ = [
     "OptimizationStage",
     "Resume",
     "ResumeVersion",
+    "ScoreAggregate",
     "User",
     "db",
     "ensure_local_user",

@@ -21,3 +21,5 @@ class Job(Timestamped, Model):
     company: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text)
     analysis: Mapped[dict[str, Any] | None]
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    """What was removed from the pasted posting (hidden text, lines addressed to an AI)."""

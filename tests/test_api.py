@@ -69,15 +69,17 @@ def test_json_resume_without_basics_or_work_is_refused(client: FlaskClient) -> N
 
 
 def test_job_is_created_and_fetched(client: FlaskClient) -> None:
+    description = "We need a data engineer who writes Python and SQL every day."
     response = client.post(
-        "/api/v1/jobs", json={"title": "Data Engineer", "description": "We need Python and SQL."}
+        "/api/v1/jobs", json={"title": "Data Engineer", "description": description}
     )
     assert response.status_code == 201
     assert response.json["title"] == "Data Engineer"
     assert response.json["company"] == ""
-    assert response.json["analysis"] is None
+    assert {"Python", "SQL"} <= set(response.json["analysis"]["skills"])
+    assert response.json["warnings"] == []
     fetched = client.get(f"/api/v1/jobs/{response.json['id']}")
-    assert fetched.json["description"] == "We need Python and SQL."
+    assert fetched.json["description"] == description
 
 
 def test_mistyped_fields_are_each_named(client: FlaskClient) -> None:

@@ -85,3 +85,42 @@ def test_parse_prints_the_profile(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(SAMPLES / "resume.txt")]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["profile"]["basics"]["name"] == "Avery Quinn-Müller"
+
+
+def test_score_reads_json_lines_and_prints_one_result_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resume = (SAMPLES / "resume.txt").read_text("utf-8")
+    job = (SAMPLES / "job.txt").read_text("utf-8")
+    lines = [
+        json.dumps({"id": "fit", "resume": resume, "job": job}),
+        json.dumps({"id": "short", "resume": resume, "job": "Engineer"}),
+        "not json",
+        json.dumps(
+            {
+                "id": "nurse",
+                "resume": resume,
+                "job": "Registered Nurse wanted. Patient care, HIPAA and EHR experience required.",
+            }
+        ),
+    ]
+    source = tmp_path / "pairs.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["score", "--jsonl", str(source)]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in results] == ["fit", "short", 3, "nurse"]
+    assert results[0]["match_score"] > results[3]["match_score"]
+    assert "Python" in results[0]["matched_skills"]
+    assert "at least" in results[1]["error"]
+    assert "error" in results[2]
+
+
+def test_parse_reads_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_resumes import pdf_bytes
+
+    pdf = tmp_path / "cv.pdf"
+    pdf.write_bytes(pdf_bytes())
+    assert main(["parse", str(pdf)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["profile"]["basics"]["name"] == "Dana Whitfield"
+    assert "work" in printed["confidence"]

@@ -102,8 +102,8 @@ def test_one_failing_job_does_not_sink_the_match(
             raise RuntimeError("analysis blew up")
         return real(posting, **kwargs)
 
-    monkeypatch.setattr(analysis, "analyse_job", flaky)
     fit, none, partial = _jobs(client, FIT, NONE, PARTIAL)
+    monkeypatch.setattr(analysis, "analyse_job", flaky)
     submitted = client.post(
         "/api/v1/matches", json={"resume_id": resume_id, "job_ids": [fit, none, partial]}
     )

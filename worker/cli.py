@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from marshmallow import ValidationError
@@ -91,6 +91,47 @@ def optimize_files(
         }
 
 
+def score_lines(lines: Iterable[str]) -> Iterator[dict[str, object]]:
+    """Score `{"id", "resume", "job"}` JSON lines offline; one result (or error) per line."""
+    from worker.pipeline import analysis, parsing, scoring
+    from worker.pipeline.sanitize import clean_posting
+    from worker.pipeline.skills import default_vocabulary
+    from worker.pipeline.types import JobPosting
+
+    vocabulary = default_vocabulary()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("each line must be a JSON object")
+            posting = clean_posting(str(item["job"]))
+            profile = parsing.parse_text(str(item["resume"])).profile
+            job = analysis.analyse_job(JobPosting(description=posting.text), vocabulary=vocabulary)
+            result = scoring.score_profile(profile, job, vocabulary=vocabulary)
+        except (ValueError, KeyError, ResumesmithError) as error:
+            detail = getattr(error, "detail", None) or f"{type(error).__name__}: {error}"
+            yield {"id": _line_id(line, number), "error": detail}
+            continue
+        summary = result.to_dict()
+        yield {
+            "id": item.get("id", number),
+            "match_score": result.score,
+            "breakdown": summary.get("breakdown"),
+            "matched_skills": result.matched_skills,
+            "missing_skills": result.missing_skills,
+        }
+
+
+def _line_id(line: str, number: int) -> object:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return number
+    return item.get("id", number) if isinstance(item, dict) else number
+
+
 def _print_result(result: dict[str, object]) -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if result["status"] != "succeeded":
@@ -117,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     opt.add_argument("--template", default="classic")
     opt.add_argument("--length", type=int, choices=(1, 2), default=1, help="pages")
     opt.add_argument("--provider", default="local")
+
+    score = commands.add_parser(
+        "score", help="score resume/job pairs from JSON lines: {id, resume, job} per line"
+    )
+    score.add_argument("--jsonl", type=Path, required=True, help="input file, or - for stdin")
 
     parse = commands.add_parser(
         "parse", help="print the JSON Resume profile read from a PDF, DOCX, text or JSON file"
@@ -149,6 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 provider=args.provider,
             )
             return _print_result(result)
+        if args.command == "score":
+            source = sys.stdin if str(args.jsonl) == "-" else args.jsonl.open(encoding="utf-8")
+            with source:
+                for result in score_lines(source):
+                    print(json.dumps(result, ensure_ascii=False))
+            return 0
         parsed = parse_document(args.file.read_bytes())
         print(
             json.dumps(

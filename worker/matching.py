@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from api.errors import problem_object
 from models import Job, Match, MatchItem, ResumeVersion, db
 from models.db import utcnow
+from worker import percentiles
 from worker.pipeline import analysis, scoring
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.skills import default_vocabulary
@@ -58,7 +59,15 @@ def _score(item: MatchItem, match: Match) -> dict[str, Any]:
     result = scoring.score_profile(version.profile, job_analysis, vocabulary=vocabulary)
     summary = result.to_dict()
     summary["ranked_lines"] = summary["ranked_lines"][:TOP_LINES]
-    summary["job"] = {"id": str(job.id), "title": job_analysis.title, "company": job.company}
+    family = percentiles.job_family(job_analysis.title or job.title)
+    summary["job"] = {
+        "id": str(job.id),
+        "title": job_analysis.title,
+        "company": job.company,
+        "family": family,
+    }
+    percentiles.record(family, result.score)
+    summary["percentile"] = percentiles.percentile(family, result.score)
     return summary
 
 

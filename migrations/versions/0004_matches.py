@@ -1,4 +1,4 @@
-"""Matches: one resume against many jobs, with per-job items counted in the database.
+"""Matches counted in the database, posting warnings on jobs, anonymous score aggregates.
 
 Revision ID: 0004_matches
 Revises: 0003_resume_versions
@@ -28,6 +28,8 @@ def _stamps() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("jobs") as batch:
+        batch.add_column(sa.Column("warnings", JSON, nullable=False, server_default="[]"))
     op.create_table(
         "matches",
         *_stamps(),
@@ -71,9 +73,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("match_id", "job_id", name="uq_match_items_match_id_job_id"),
     )
     op.create_index("ix_match_items_user_id", "match_items", ["user_id"])
+    op.create_table(
+        "score_aggregates",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("family", sa.String(120), nullable=False),
+        sa.Column("bucket", sa.Integer(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_score_aggregates"),
+        sa.UniqueConstraint("family", "bucket", name="uq_score_aggregates_family_bucket"),
+    )
     op.create_index("ix_match_items_match_id", "match_items", ["match_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("score_aggregates")
     op.drop_table("match_items")
     op.drop_table("matches")
+    with op.batch_alter_table("jobs") as batch:
+        batch.drop_column("warnings")

@@ -1,0 +1,18 @@
+"""Anonymous score histograms per job family: counts only, no user, resume or job ids."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db import Model, Timestamped
+
+
+class ScoreAggregate(Timestamped, Model):
+    __tablename__ = "score_aggregates"
+    __table_args__ = (UniqueConstraint("family", "bucket"),)
+
+    family: Mapped[str] = mapped_column(String(120))
+    bucket: Mapped[int] = mapped_column(Integer)
+    """The score rounded down to a whole number, 0–100."""
+    count: Mapped[int] = mapped_column(Integer, default=0)
