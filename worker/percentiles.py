@@ -18,8 +18,12 @@ from models.db import utcnow
 
 MIN_SAMPLE = 20
 _LEVELS = frozenset(
-    ["senior", "sr", "junior", "jr", "lead", "principal", "staff", "head", "chief", "intern", "trainee", "graduate", "entry", "level", "mid", "i", "ii", "iii", "iv", "associate"]
-)
+    {
+        "senior", "sr", "junior", "jr", "lead", "principal", "staff", "head", "chief",
+        "intern", "trainee", "graduate", "entry", "level", "mid", "i", "ii", "iii", "iv",
+        "associate",
+    }
+)  # fmt: skip
 
 
 def job_family(title: str) -> str:
