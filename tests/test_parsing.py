@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from worker.pipeline.parsing import iter_lines, normalise_json_resume, parse_text
+from worker.pipeline.parsing import (
+    is_section_heading,
+    iter_lines,
+    normalise_json_resume,
+    parse_text,
+)
 from worker.pipeline.types import ParsedResume
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -868,3 +873,638 @@ def test_iter_lines_paths_point_back_into_the_parsed_sample(sample: ParsedResume
     assert lines["education[0]"] == "BSc (Hons) Computer Science, University of Bristol"
     assert lines["certificates[1].name"].startswith("Certified Kubernetes")
     assert "projects[0].description" in lines
+
+
+# --------------------------------------------------------------------------------------------
+# Icon-font junk beside contact details
+# --------------------------------------------------------------------------------------------
+
+PUA_PHONE, PUA_ENVELOPE, PUA_GITHUB, PUA_HOME, PUA_USER = (
+    "\uf095",
+    "\uf0e0",
+    "\uf09b",
+    "\uf015",
+    "\uf007",
+)
+SYMBOL_BULLET = "\uf0b7"  # Word's Symbol-font bullet, as PDF text extraction reports it
+
+
+@pytest.mark.parametrize(
+    "contact_line",
+    [
+        "\u2642\u00b6obile-alt (123) 456-7890 envelope alice@x.com",
+        "\u2642\u00b6obile-alt (123) 456-7890 | /envel\u2322pe alice@x.com",
+        f"{PUA_PHONE} (123) 456-7890 {PUA_ENVELOPE} alice@x.com",
+        f"{PUA_PHONE}(123) 456-7890{PUA_ENVELOPE}alice@x.com",
+        "\u260e (123) 456-7890 \u2709 alice@x.com",
+        "phone (123) 456-7890   envelope alice@x.com",
+    ],
+    ids=["latex-type1", "latex-mangled", "private-use", "glued", "dingbats", "icon-names"],
+)
+def test_icon_glyphs_beside_contacts_are_dropped(contact_line: str) -> None:
+    parsed = parse(f"Alice Smith\n{contact_line}\n\nExperience\nEngineer, Acme | 2019 - 2020\n")
+    basics = parsed.profile["basics"]
+    assert (basics["name"], basics["email"], basics["phone"]) == (
+        "Alice Smith",
+        "alice@x.com",
+        "(123) 456-7890",
+    )
+    assert basics["label"] == basics["summary"] == ""
+    assert parsed.warnings == []
+
+
+def test_icon_before_the_name_stays_out_of_the_name() -> None:
+    basics = parse(
+        f"{PUA_USER} Alice Smith\n{PUA_HOME} Berlin, Germany {PUA_ENVELOPE} alice@x.com\n"
+    ).profile["basics"]
+    assert basics["name"] == "Alice Smith"
+    assert basics["location"] == {"city": "Berlin", "region": "", "countryCode": "DE"}
+
+
+def test_icon_name_before_a_place_does_not_become_the_label() -> None:
+    basics = parse("Alice Smith\nmap-marker-alt Berlin, Germany\nalice@x.com\n").profile["basics"]
+    assert basics["label"] == ""
+    assert basics["location"]["city"] == "Berlin"
+
+
+def test_network_icon_and_handle_become_a_profile() -> None:
+    basics = parse(
+        f"Alice Smith\nalice@x.com | {PUA_GITHUB} github alice-s | linkedin alice-smith\n"
+    ).profile["basics"]
+    assert [(p["network"], p["username"]) for p in basics["profiles"]] == [
+        ("GitHub", "alice-s"),
+        ("LinkedIn", "alice-smith"),
+    ]
+
+
+def test_symbol_font_bullets_are_bullets() -> None:
+    job = only_job(
+        experience(f"Engineer {EM} Acme (2019 {EN} 2021)", f"{SYMBOL_BULLET}\tShipped it")
+    )
+    assert job["highlights"] == ["Shipped it"]
+
+
+def test_icon_before_a_heading_keeps_the_heading() -> None:
+    parsed = parse(
+        "Jo Example\njo@example.com\n\n\uf0b1 EXPERIENCE\nEngineer, Acme | 2019 - 2020\n"
+    )
+    assert [job["name"] for job in parsed.profile["work"]] == ["Acme"]
+
+
+def test_star_ratings_do_not_become_skills() -> None:
+    skills = parse(
+        "Jo\n\nSkills\nPython \u2605\u2605\u2605\u2605\u2606\nGo \u25cf\u25cf\u25cb\n"
+    ).profile["skills"]
+    assert skills == [{"name": "Skills", "keywords": ["Python", "Go"]}]
+
+
+# --------------------------------------------------------------------------------------------
+# Date columns split across lines by PDF extraction
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "start", "end"),
+    [
+        ((f"Senior Engineer, Acme Corp   2017 {EN}", "Present"), "2017", None),
+        (("Senior Engineer, Acme Corp   Jan 2019 -", "Mar 2021"), "2019-01", "2021-03"),
+        ((f"Senior Engineer {EN} Acme Corp", f"2017 {EN}", "Present"), "2017", None),
+        (("Senior Engineer, Acme Corp   Jan 2019", f"{EN} Mar 2021"), "2019-01", "2021-03"),
+        (("Senior Engineer, Acme Corp   Jan 2019 to", "Mar 2021"), "2019-01", "2021-03"),
+    ],
+    ids=["year-present", "month-year", "dates-alone", "dash-on-next-line", "to"],
+)
+def test_date_range_split_over_two_lines_is_rejoined(
+    lines: tuple[str, ...], start: str, end: str | None
+) -> None:
+    job = only_job(experience(*lines, "- Did it"))
+    assert (job["position"], job["name"]) == ("Senior Engineer", "Acme Corp")
+    assert (job["startDate"], job.get("endDate")) == (start, end)
+    assert job["highlights"] == ["Did it"]
+
+
+def test_bullet_starting_with_a_year_is_not_joined_to_a_date() -> None:
+    job = only_job(
+        experience(f"Engineer {EM} Acme (2019 {EN} 2021)", "- Grew sales in 2019", "- 2020 was big")
+    )
+    assert job["highlights"] == ["Grew sales in 2019", "2020 was big"]
+
+
+def test_date_alone_between_title_and_employer() -> None:
+    work = parse(
+        experience(
+            "Senior Engineer",
+            f"2019 {EN} 2021",
+            "Acme Corp",
+            "- Did it",
+            "Data Engineer",
+            f"2016 {EN} 2018",
+            "Globex Ltd",
+            "- Did more",
+        )
+    ).profile["work"]
+    assert [(j["position"], j["name"], j["startDate"], j["endDate"]) for j in work] == [
+        ("Senior Engineer", "Acme Corp", "2019", "2021"),
+        ("Data Engineer", "Globex Ltd", "2016", "2018"),
+    ]
+
+
+def test_dates_on_the_line_before_each_title() -> None:
+    parsed = parse(
+        experience(
+            f"2019 {EN} 2021   Berlin, Germany",
+            f"Senior Engineer {EM} Acme Corp",
+            "- Did it",
+            f"2016 {EN} 2018",
+            f"Engineer {EM} Globex",
+            "- Did more",
+        )
+    )
+    work = parsed.profile["work"]
+    assert [(j["position"], j["name"], j["startDate"], j["endDate"]) for j in work] == [
+        ("Senior Engineer", "Acme Corp", "2019", "2021"),
+        ("Engineer", "Globex", "2016", "2018"),
+    ]
+    assert work[0]["location"] == "Berlin, Germany"
+    assert [j["highlights"] for j in work] == [["Did it"], ["Did more"]]
+    assert parsed.warnings == []
+
+
+def test_split_dates_in_education_are_rejoined() -> None:
+    [school] = parse(
+        f"Jo\n\nEducation\nMSc Physics, University of Leeds   2014 {EN}\n2016\n"
+    ).profile["education"]
+    assert (school["startDate"], school["endDate"]) == ("2014", "2016")
+
+
+# --------------------------------------------------------------------------------------------
+# Confidence
+# --------------------------------------------------------------------------------------------
+
+
+def test_sample_confidence_is_high_for_every_section(sample: ParsedResume) -> None:
+    assert set(sample.confidence) == {
+        "basics",
+        "work",
+        "education",
+        "skills",
+        "projects",
+        "certificates",
+        "languages",
+    }
+    assert all(score >= 0.9 for score in sample.confidence.values()), sample.confidence
+
+
+def test_confidence_is_always_between_zero_and_one() -> None:
+    for text in ("", "Jo", experience("Engineer"), "x" * 1000):
+        for score in parse(text).confidence.values():
+            assert 0.0 <= score <= 1.0
+
+
+def test_work_confidence_drops_for_entries_missing_dates_or_employer() -> None:
+    complete = parse(experience(f"Engineer {EM} Acme (2019 {EN} 2021)", "- Did it")).confidence
+    no_dates = parse(experience(f"Engineer {EM} Acme", "- Did it")).confidence
+    no_employer = parse(experience(f"Engineer (2019 {EN} 2021)", "- Did it")).confidence
+    assert complete["work"] == 1.0
+    assert no_dates["work"] < complete["work"]
+    assert no_employer["work"] < complete["work"]
+
+
+def test_missing_core_sections_score_zero_and_others_are_left_out() -> None:
+    confidence = parse("Jo Example\njo@example.com\n").confidence
+    assert confidence["work"] == confidence["education"] == confidence["skills"] == 0.0
+    assert "projects" not in confidence and "languages" not in confidence
+    assert 0.0 < confidence["basics"] < 1.0  # a name and an email, but no phone
+
+
+def test_skills_confidence_drops_when_sentences_land_in_skills() -> None:
+    tidy = parse("Jo\n\nSkills\nPython, Go, SQL\n").confidence["skills"]
+    messy = parse(
+        "Jo\n\nSkills\nPython\nI am a motivated engineer who loves building distributed systems.\n"
+    ).confidence["skills"]
+    assert tidy == 1.0
+    assert messy < tidy
+
+
+def test_json_resume_confidence_is_full_for_present_sections() -> None:
+    doc = json.loads((SAMPLES / "resume.json").read_text(encoding="utf-8"))
+    confidence = normalise_json_resume(doc).confidence
+    assert confidence["basics"] == confidence["work"] == confidence["education"] == 1.0
+    sparse = normalise_json_resume({"basics": {"name": "Jo"}}).confidence
+    assert sparse["basics"] == 1.0
+    assert sparse["work"] == 0.0
+    assert "projects" not in sparse
+
+
+def test_is_section_heading() -> None:
+    assert is_section_heading("EXPERIENCE")
+    assert is_section_heading("Technical Skills")
+    assert not is_section_heading("Senior Engineer at Acme")
+
+
+# --------------------------------------------------------------------------------------------
+# Headings that are not in the table of headings
+# --------------------------------------------------------------------------------------------
+
+
+def sections_of(heading: str, body: str) -> dict[str, Any]:
+    profile: dict[str, Any] = parse(f"Jo Example\njo@example.com\n\n{heading}\n{body}\n").profile
+    return profile
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Clinical Experience",
+        "INTERNSHIP EXPERIENCE",
+        "Teaching Experience",
+        "Previous Experience",
+        "## Teaching Experience",
+    ],
+)
+def test_heading_ending_in_experience_opens_work(heading: str) -> None:
+    work = sections_of(heading, f"Engineer {EM} Acme (2019 {EN} 2021)")["work"]
+    assert [(j["position"], j["name"]) for j in work] == [("Engineer", "Acme")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "section"),
+    [
+        ("Clinical Skills", "skills"),
+        ("Tech Stack", "skills"),
+        ("Skills & Tools", "skills"),
+        ("Registration", "certificates"),
+        ("Licensure & Certifications", "certificates"),
+        ("Training", "education"),
+        ("Certifications & Training", "certificates"),
+        ("Personal Statement", "summary"),
+    ],
+)
+def test_unlisted_headings_route_to_their_section(heading: str, section: str) -> None:
+    body = {
+        "skills": "Python, Go",
+        "certificates": "- HCPC Registered Paramedic (PA112233)",
+        "education": "Diploma in Culinary Arts, Istituto Alberghiero, 2013",
+        "summary": "Calm under pressure and committed to safe practice.",
+    }[section]
+    profile = sections_of(heading, body)
+    if section == "summary":
+        assert profile["basics"]["summary"] == body
+    else:
+        assert len(profile[section]) == 1, profile[section]
+
+
+def test_unknown_heading_ends_the_section_above_it() -> None:
+    parsed = parse(
+        "Jo Example\n\nSkills\nPython, Go\n\nProfessional Memberships\n"
+        "Chartered Engineer, Institution of Civil Engineers (2020)\n"
+    )
+    assert parsed.profile["skills"] == [{"name": "Skills", "keywords": ["Python", "Go"]}]
+    assert "skipped unrecognised section 'Professional Memberships'" in parsed.warnings
+
+
+def test_unknown_heading_keeps_its_lines_out_of_education() -> None:
+    education = parse(
+        "Jo\n\nEducation\nBSc Paramedic Science, Glasgow Caledonian University, 2018\n\n"
+        "Memberships\nCollege of Paramedics\n"
+    ).profile["education"]
+    assert [school["institution"] for school in education] == ["Glasgow Caledonian University"]
+
+
+def test_job_title_ending_in_a_heading_word_is_not_a_heading() -> None:
+    work = parse(
+        experience("Head of Customer Experience", "Initech", f"2015 {EN} 2017", "- Led support")
+    ).profile["work"]
+    assert [(j["position"], j["name"]) for j in work] == [
+        ("Head of Customer Experience", "Initech")
+    ]
+
+
+def test_sub_heading_of_the_same_kind_labels_a_skill_group() -> None:
+    skills = sections_of("Skills", "Technical Skills\nPython, Go\nSoft Skills\nMentoring")["skills"]
+    assert skills == [
+        {"name": "Technical Skills", "keywords": ["Python", "Go"]},
+        {"name": "Soft Skills", "keywords": ["Mentoring"]},
+    ]
+
+
+def test_lower_case_word_after_a_line_is_not_a_heading() -> None:
+    profile = sections_of("Key Skills", f"Wound care {DOT} Triage {DOT} Patient\neducation")
+    assert profile["skills"][0]["keywords"] == ["Wound care", "Triage", "Patient education"]
+    assert profile["education"] == []
+
+
+# --------------------------------------------------------------------------------------------
+# Education: degree, school and place in one line
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "institution", "study_type"),
+    [
+        (
+            ("Emory University, Atlanta, GA", "Master of Science in Nursing | 2017 - 2019"),
+            "Emory University",
+            "Master of Science",
+        ),
+        (
+            (
+                "University of Manchester   2019",
+                "Postgraduate Diploma in General Pharmacy Practice",
+            ),
+            "University of Manchester",
+            "Postgraduate Diploma",
+        ),
+        (
+            ("Vocational Certificate in Electrical Installation, Aarhus Technical College, 2015",),
+            "Aarhus Technical College",
+            "Vocational Certificate",
+        ),
+        (
+            (f"Licence in Mathematics {EM} Universit\u00e9 Mohammed V (2010 {EN} 2013)",),
+            "Universit\u00e9 Mohammed V",
+            "Licence",
+        ),
+        (("BBA Finance, HEC Montr\u00e9al, 2005-2009",), "HEC Montr\u00e9al", "BBA Finance"),
+        (
+            ("IHK Region Stuttgart   2019", "Certified Master Craftsman (Industriemeister)"),
+            "IHK Region Stuttgart",
+            "Certified Master Craftsman (Industriemeister)",
+        ),
+        (("Boston University, Boston, MA, 2013",), "Boston University", ""),
+        (("MA Economics, Boston University, 2013",), "Boston University", "MA"),
+    ],
+)
+def test_education_line_is_split_into_degree_school_and_place(
+    lines: tuple[str, ...], institution: str, study_type: str
+) -> None:
+    [school] = parse("Jo\n\nEducation\n" + "\n".join(lines) + "\n").profile["education"]
+    assert (school["institution"], school["studyType"]) == (institution, study_type)
+
+
+def test_wrapped_school_name_is_joined() -> None:
+    lines = ["BSc Business and", "Economics", "Stockholm School of", f"Economics, 2009 {EN} 2012"]
+    [school] = parse("Jo\n\nEducation\n" + "\n".join(lines)).profile["education"]
+    assert school["institution"] == "Stockholm School of Economics"
+    assert (school["studyType"], school["area"]) == ("BSc", "Business and Economics")
+    assert school["endDate"] == "2012"
+
+
+def test_wrapped_detail_bullet_under_a_school_is_not_a_new_school() -> None:
+    education = parse(
+        "Jo\n\nEducation\nMSc Physics, University of Leeds, 2016\n"
+        f"{DOT} Thesis on thin films, later shown\n  during the Institute of Physics week, 2016.\n"
+    ).profile["education"]
+    assert [school["institution"] for school in education] == ["University of Leeds"]
+
+
+# --------------------------------------------------------------------------------------------
+# Work: places beside employers, titles with commas, title on the right
+# --------------------------------------------------------------------------------------------
+
+
+def test_company_line_with_town_and_dates_then_title_line() -> None:
+    job = only_job(
+        experience(
+            f"Neckar Antriebstechnik GmbH, Stuttgart                 07.2021 {EN} today",
+            "Maintenance Team Lead",
+            "\u25b8 Lead six technicians.",
+        )
+    )
+    assert (job["name"], job["position"], job["location"]) == (
+        "Neckar Antriebstechnik GmbH",
+        "Maintenance Team Lead",
+        "Stuttgart",
+    )
+    assert job["startDate"] == "2021-07" and "endDate" not in job
+
+
+@pytest.mark.parametrize(
+    ("line", "position", "name", "location"),
+    [
+        (
+            "Group Financial Controller, Harbury Logistics Group, London",
+            "Group Financial Controller",
+            "Harbury Logistics Group",
+            "London",
+        ),
+        (
+            "Audit Associate, Wawel Audit Sp. z o.o., Krak\u00f3w",
+            "Audit Associate",
+            "Wawel Audit Sp. z o.o.",
+            "Krak\u00f3w",
+        ),
+        (
+            "Physiotherapist, Granite City Sports Clinic, Aberdeen, UK",
+            "Physiotherapist",
+            "Granite City Sports Clinic",
+            "Aberdeen, UK",
+        ),
+    ],
+)
+def test_trailing_town_is_not_part_of_the_employer(
+    line: str, position: str, name: str, location: str
+) -> None:
+    job = only_job(experience(f"Sep 2019 {EN} Present    {line}", "- Ran the close"))
+    assert (job["position"], job["name"], job["location"]) == (position, name, location)
+
+
+def test_title_on_the_right_is_found_by_its_words() -> None:
+    work = parse(
+        experience(
+            f"Scottish Ambulance Service {EM} Paramedic Practice Educator",
+            f"Glasgow | 2021 {EN} present",
+            "- Mentor new paramedics",
+        )
+    ).profile["work"]
+    assert [(j["position"], j["name"], j["location"]) for j in work] == [
+        ("Paramedic Practice Educator", "Scottish Ambulance Service", "Glasgow")
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("Home Depot, Columbus, OH                08/2013 - 04/2015", "Sales Associate, Plumbing"),
+        ("Sales Associate, Plumbing", "Home Depot, Columbus, OH", "Aug 2013 - Apr 2015"),
+        (
+            "Sales Associate, Plumbing                Aug 2013 - Apr 2015",
+            "Home Depot, Columbus, OH",
+        ),
+    ],
+    ids=["company-line-first", "three-lines", "title-line-first"],
+)
+def test_title_with_a_comma_keeps_it_when_the_employer_has_its_own_line(
+    lines: tuple[str, ...],
+) -> None:
+    job = only_job(experience(*lines, "- Advised contractors"))
+    assert (job["position"], job["name"], job["location"]) == (
+        "Sales Associate, Plumbing",
+        "Home Depot",
+        "Columbus, OH",
+    )
+    assert (job["startDate"], job["endDate"]) == ("2013-08", "2015-04")
+
+
+def test_employer_with_town_and_state_below_a_title_is_not_a_location() -> None:
+    job = only_job(
+        experience(
+            f"Software Engineering Intern               Jun 2024 {EN} Aug 2024",
+            "Allegheny Robotics, Pittsburgh, PA",
+            "- Wrote a ROS node",
+        )
+    )
+    assert (job["position"], job["name"], job["location"]) == (
+        "Software Engineering Intern",
+        "Allegheny Robotics",
+        "Pittsburgh, PA",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        ("Team Lead, Neckar GmbH | 07.2021 bis heute", "2021-07", None),
+        ("Team Lead, Neckar GmbH | 2019 to date", "2019", None),
+    ],
+)
+def test_more_ways_of_writing_an_open_end(line: str, start: str, end: str | None) -> None:
+    job = only_job(experience(line))
+    assert (job["startDate"], job.get("endDate")) == (start, end)
+
+
+# --------------------------------------------------------------------------------------------
+# Text pulled out of PDFs: page furniture, narrow columns, date columns
+# --------------------------------------------------------------------------------------------
+
+
+def test_page_footers_and_running_headers_are_dropped() -> None:
+    work = parse(
+        "Jo Example\njo@example.com\n\nExperience\n"
+        f"Staff Engineer | Acme | Apr 2020 {EN} Present\n- Led the ledger team\n\n"
+        f"Jo Example {EM} Curriculum Vitae {EM} Page 1 of 2\n\n"
+        f"- Ran incidents\n\nJo Example\nPage 2\n"
+        f"Engineer | Globex | Jan 2018 {EN} Mar 2020\n- Built things\n2 / 2\n"
+    ).profile["work"]
+    assert [(j["position"], j["name"], j["highlights"]) for j in work] == [
+        ("Staff Engineer", "Acme", ["Led the ledger team", "Ran incidents"]),
+        ("Engineer", "Globex", ["Built things"]),
+    ]
+
+
+def test_a_bullet_ending_in_page_and_a_number_is_kept() -> None:
+    job = only_job(
+        experience(f"Engineer {EM} Acme (2019 {EN} 2021)", "- Rebuilt the sign-up page 2")
+    )
+    assert job["highlights"] == ["Rebuilt the sign-up page 2"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("Regional Sales Manager at Aurora Diagnostics AB, March", f"2021 {EN} Present"),
+        ("Regional Sales Manager at Aurora Diagnostics AB, March 2021", f"{EN} Present"),
+        ("Regional Sales Manager at", f"Aurora Diagnostics AB, March 2021 {EN} Present"),
+    ],
+)
+def test_job_header_wrapped_by_a_narrow_column_is_joined(lines: tuple[str, ...]) -> None:
+    job = only_job(experience(*lines, "- Lead nine account managers"))
+    assert (job["position"], job["name"]) == ("Regional Sales Manager", "Aurora Diagnostics AB")
+    assert (job["startDate"], job.get("endDate")) == ("2021-03", None)
+
+
+def test_open_range_in_a_date_column_is_finished_by_the_line_below() -> None:
+    work = parse(
+        experience(
+            f"Sep 2019 {EN}   Group Financial Controller, Harbury Logistics Group, London",
+            "Present",
+            "            - Run the monthly close",
+            "",
+            f"Oct 2016 {EN}   Audit Manager, Grant Whitley LLP, London",
+            "Aug 2019",
+            "            - Managed audits",
+        )
+    ).profile["work"]
+    assert [(j["position"], j["name"], j["startDate"], j.get("endDate")) for j in work] == [
+        ("Group Financial Controller", "Harbury Logistics Group", "2019-09", None),
+        ("Audit Manager", "Grant Whitley LLP", "2016-10", "2019-08"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Skills: separators, group names on their own line, wrapped items
+# --------------------------------------------------------------------------------------------
+
+
+def test_spaced_slash_separates_skills_but_a_tight_one_does_not() -> None:
+    skills = sections_of("Skills", "Acquisition: SEO / SEA / Paid social\nOps: CI/CD, TCP/IP")[
+        "skills"
+    ]
+    assert skills == [
+        {"name": "Acquisition", "keywords": ["SEO", "SEA", "Paid social"]},
+        {"name": "Ops", "keywords": ["CI/CD", "TCP/IP"]},
+    ]
+
+
+def test_group_name_on_its_own_line_labels_the_list_below() -> None:
+    skills = sections_of("Skills", "Design\nUser research, Prototyping\nTools\nFigma, Miro")[
+        "skills"
+    ]
+    assert skills == [
+        {"name": "Design", "keywords": ["User research", "Prototyping"]},
+        {"name": "Tools", "keywords": ["Figma", "Miro"]},
+    ]
+
+
+def test_last_item_of_a_wrapped_list_line_is_not_a_group_name() -> None:
+    skills = sections_of("Skills", "Code: Python, TypeScript,\nJava\nCI: Docker")["skills"]
+    assert skills == [
+        {"name": "Code", "keywords": ["Python", "TypeScript", "Java"]},
+        {"name": "CI", "keywords": ["Docker"]},
+    ]
+
+
+def test_item_wrapped_onto_a_lower_case_line_is_joined() -> None:
+    lines = ["User research, Interaction", "design, Prototyping, Design", "systems"]
+    lines += ["\u2713 Key account", "management"]
+    skills = sections_of("Skills", "\n".join(lines))["skills"]
+    assert skills[0]["keywords"] == [
+        "User research",
+        "Interaction design",
+        "Prototyping",
+        "Design systems",
+        "Key account management",
+    ]
+
+
+def test_item_wrapped_at_the_document_width_is_joined() -> None:
+    prose = "Dental hygienist with seven years in general and periodontal practices, calm and kind."
+    items = f" {DOT} ".join(
+        ["Scaling and root planing", "Local anesthesia", "Radiography", "Dentrix"]
+    )
+    skills = parse(f"Jo\n\nSummary\n{prose}\n\nSkills\n{items} {DOT} Bilingual\nSpanish\n").profile[
+        "skills"
+    ]
+    assert skills[0]["keywords"][-1] == "Bilingual Spanish"
+
+
+def test_separate_list_lines_are_not_joined() -> None:
+    skills = sections_of("Skills", "Python, Go\nDocker, Kubernetes")["skills"]
+    assert skills[0]["keywords"] == ["Python", "Go", "Docker", "Kubernetes"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "Jo Example\n\nSkills\nPython\n" + "a\n" * 100_000,
+        "Jo Example\n" + "of\n" * 100_000,
+        "Jo Example\n" + "Jo Example | Page 1 of 2\n" * 50_000,
+        "Experience\n" + f"Sep 2019 {EN}   Engineer, Acme\nPresent\n" * 30_000,
+        "Education\n" + "Acme University, Leeds, " * 20_000,
+        "Experience\n" + "Clinical Experience\n" * 50_000,
+    ],
+)
+def test_new_layout_rules_stay_linear_on_hostile_input(hostile: str) -> None:
+    started = time.perf_counter()
+    parse(hostile)
+    assert time.perf_counter() - started < 5

@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
@@ -47,12 +48,11 @@ __all__ = [
     "TooManyPages",
     "UnreadableDocument",
     "UnsupportedDocument",
+    "clean_text",
     "detect_format",
     "extract_text",
     "parse_document",
 ]
-
-FORMATS = ("pdf", "docx", "json", "text")
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,8 @@ def detect_format(data: bytes) -> str:
     else (images, legacy Office files, RTF, other archives, binary data), with a detail that
     tells the user what to send instead.
     """
-    return _sniff(data)[0]
+    with _only_document_errors():
+        return _sniff(bytes(data))[0]
 
 
 def extract_text(data: bytes, *, limits: Limits = Limits()) -> Extracted:
@@ -187,7 +188,38 @@ def extract_text(data: bytes, *, limits: Limits = Limits()) -> Extracted:
     JSON Resume files are returned verbatim (after checking they hold a JSON object), because
     they are parsed as data rather than read as prose.
     """
-    data = bytes(data)
+    with _only_document_errors():
+        return _extract(bytes(data), limits)
+
+
+def parse_document(data: bytes, *, limits: Limits = Limits()) -> ParsedResume:
+    """Read an upload of any supported format into a JSON Resume profile.
+
+    Only ``DocumentError`` subclasses escape: third-party libraries raise a zoo of exceptions on
+    damaged files, and a caller (API, worker, CLI) must be able to turn every failure into a
+    clear message without knowing which library choked.
+    """
+    with _only_document_errors():
+        extracted = _extract(bytes(data), limits)
+        if extracted.format != "json":
+            return parse_text(extracted.text)
+        try:
+            return normalise_json_resume(_json_object(extracted.text))
+        except ValueError as exc:  # the normaliser explains what is wrong in plain words
+            raise UnreadableDocument(f"The JSON file is not a JSON Resume: {exc}.") from exc
+
+
+@contextmanager
+def _only_document_errors() -> Iterator[None]:
+    try:
+        yield
+    except ResumesmithError:
+        raise
+    except Exception as exc:  # includes RecursionError and MemoryError from hostile files
+        raise UnreadableDocument() from exc
+
+
+def _extract(data: bytes, limits: Limits) -> Extracted:
     if len(data) > limits.max_bytes:
         raise DocumentTooLarge(
             f"The file is {_megabytes(len(data))}; the limit is {_megabytes(limits.max_bytes)}."
@@ -211,27 +243,6 @@ def extract_text(data: bytes, *, limits: Limits = Limits()) -> Extracted:
     if not text.strip():
         raise EmptyDocument("The document contains no text.")
     return Extracted(format=kind, text=text, pages=pages)
-
-
-def parse_document(data: bytes, *, limits: Limits = Limits()) -> ParsedResume:
-    """Read an upload of any supported format into a JSON Resume profile.
-
-    Only ``DocumentError`` subclasses escape: third-party libraries raise a zoo of exceptions on
-    damaged files, and a caller (API, worker, CLI) must be able to turn every failure into a
-    clear message without knowing which library choked.
-    """
-    try:
-        extracted = extract_text(data, limits=limits)
-        if extracted.format != "json":
-            return parse_text(extracted.text)
-        try:
-            return normalise_json_resume(_json_object(extracted.text))
-        except ValueError as exc:  # the normaliser explains what is wrong in plain words
-            raise UnreadableDocument(f"The JSON file is not a JSON Resume: {exc}.") from exc
-    except ResumesmithError:
-        raise
-    except Exception as exc:  # includes RecursionError and MemoryError from hostile files
-        raise UnreadableDocument() from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,12 +318,10 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
     (b"\x00\x00\x01\x00", "an icon image"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"BZh", "a bzip2 archive"),
     (b"\xfd7zXZ\x00", "an xz archive"),
     (b"\x7fELF", "a program"),
     (b"%!PS", "a PostScript file"),
@@ -355,6 +364,8 @@ def _sniff(data: bytes, limits: Limits | None = None) -> tuple[str, str | None]:
         raise _unsupported("an RTF document")
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         raise _unsupported("a WebP image", _IMAGE_HINT)
+    if data[:2] == b"BM" and data[6:10] == b"\x00\x00\x00\x00":
+        raise _unsupported("a BMP image", _IMAGE_HINT)
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
         raise _unsupported("a HEIC or AVIF image", _IMAGE_HINT)
     for magic, what in _BINARY_MAGIC:
@@ -408,7 +419,7 @@ def _json_object(text: str) -> dict[str, Any]:
     except (ValueError, RecursionError) as exc:
         raise UnreadableDocument("The file looks like JSON but could not be read.") from exc
     if not isinstance(value, dict):
-        kind = {list: "an array"}.get(type(value), "not an object")
+        kind = "an array" if isinstance(value, list) else "a single value"
         raise UnreadableDocument(
             f"The JSON file holds {kind}; a JSON Resume file must hold a single JSON object "
             "with 'basics', 'work' and the other JSON Resume sections."
@@ -472,8 +483,11 @@ def _inflated_size(stream: bytes, cap: int) -> int:
     inflater = zlib.decompressobj()
     size = 0
     try:
-        while stream and size < cap:
-            size += len(inflater.decompress(stream, _INFLATE_STEP))
+        while stream and size < cap and not inflater.eof:
+            inflated = len(inflater.decompress(stream, _INFLATE_STEP))
+            if not inflated and len(inflater.unconsumed_tail) == len(stream):
+                break  # no progress: the rest is not deflate data
+            size += inflated
             stream = inflater.unconsumed_tail
     except zlib.error:
         pass  # a damaged stream is PDFium's to judge; it cannot inflate further than this
@@ -647,7 +661,7 @@ def _runs(textpage: Any, count: int) -> list[_Run]:
     runs: list[_Run] = []
     cur: _Run | None = None
     space = False
-    last_left = float("nan")
+    last = (float("nan"), float("nan"))  # left and bottom of the previous glyph's box
     for index in range(count):
         code = get_unicode(textpage, index)
         if code <= 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
@@ -664,7 +678,7 @@ def _runs(textpage: Any, count: int) -> list[_Run]:
         if height <= 0:
             continue
         if cur is not None:
-            if abs(left - last_left) < 0.01 and abs(bottom - cur.bottom) < 0.01:
+            if abs(left - last[0]) < 0.01 and abs(bottom - last[1]) < 0.01:
                 cur.chars.append(ch)  # one glyph standing for several letters: a ligature
                 continue
             scale = max(height, cur.height)
@@ -677,11 +691,11 @@ def _runs(textpage: Any, count: int) -> list[_Run]:
                 cur.right = max(cur.right, right)
                 cur.bottom = min(cur.bottom, bottom)
                 cur.top = max(cur.top, top)
-                space, last_left = False, left
+                space, last = False, (left, bottom)
                 continue
         cur = _Run(order=len(runs), left=left, bottom=bottom, right=right, top=top, chars=[ch])
         runs.append(cur)
-        space, last_left = False, left
+        space, last = False, (left, bottom)
     return [run for run in runs if run.text]
 
 
@@ -911,6 +925,7 @@ _SKIPPED_TAGS = frozenset(
         qn("w:del"),
         qn("w:delText"),
         qn("w:instrText"),
+        qn("w:moveFrom"),
         qn("w:footnoteReference"),
         "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
     }

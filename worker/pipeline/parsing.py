@@ -14,6 +14,7 @@ and all passes over the text are linear.
 from __future__ import annotations
 
 import copy
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -380,6 +381,36 @@ _HEADINGS = {
     for phrase in _phrases(phrases)
 }
 
+# Headings people invent ("Clinical Experience", "Tech Stack", "Professional Memberships") are
+# read by their last word. "other" marks sections this parser does not keep: they still end the
+# section above them, so their lines cannot spill into it.
+_HEADING_TAIL_WORDS = {
+    "work": """experience experiences employment history career appointments placements
+        internships positions""",
+    "skills": """skills stack competencies competences tools technologies expertise
+        proficiencies strengths toolkit""",
+    "education": "education qualifications training",
+    "certificates": """certifications certificates certification licenses licences license
+        licence licensure registration registrations accreditations credentials""",
+    "summary": "summary profile statement objective overview",
+    "projects": "projects portfolio",
+    "languages": "languages",
+    "volunteer": "volunteering",
+    "awards": "awards honors honours achievements prizes distinctions",
+    "publications": "publications papers patents",
+    "interests": "interests hobbies pursuits",
+    "references": "references referees",
+    "other": """memberships membership affiliations associations activities information details
+        involvement extracurriculars conferences coursework talks presentations""",
+}
+_HEADING_TAILS = {
+    word: kind for kind, words in _HEADING_TAIL_WORDS.items() for word in _word_set(words)
+}
+# Words a heading may contain; "Personal", "Professional", "Relevant" and a field ("Clinical",
+# "Teaching") are free, but a job title word ("Head of Customer Experience") is not a heading.
+_HEADING_SMALL_WORDS = frozenset({"and", "of", "the", "in", "for", "to", "my", "&", "/"})
+_HEADING_WORD = re.compile(r"[^\W\d_][\w'\u2019-]{0,30}|&|/")
+
 # Inside these sections "Label: items" is content (a skill group, a project's tech stack), so an
 # inline "Languages: Python, Go" must not be mistaken for a new section.
 _NO_INLINE_HEADINGS = frozenset({"skills", "work", "volunteer", "projects"})
@@ -390,23 +421,92 @@ def _heading_key(text: str) -> str:
     return _squash(text.replace("&", " and ").lower())
 
 
-def _match_heading(line: _Line, current: str | None) -> tuple[str, str] | None:
-    """Return (section kind, inline remainder) when the line opens a known section."""
+# A job title word ("Head of Customer Experience") or a school's name ("Institute of
+# Education") makes a line content, whatever its last word.
+_NOT_HEADING_WORDS = frozenset(
+    {"university", "college", "school", "institute", "academy", "hospital", "ltd", "inc"}
+)
+_FREE_TITLE_WORDS = frozenset({"internship", "volunteer", "freelance", "graduate", "student"})
+_SUB_HEADING_KINDS = frozenset({"skills", "education"})
+"""Sections where a heading-like line of the section's own kind is a group label within it."""
+
+
+def _generic_heading(raw: str) -> str | None:
+    """Section kind of a heading missing from the table ("Clinical Experience"), or None.
+
+    Only short lines in Title Case or capitals, made of plain words and ending in a word that
+    names a section, qualify; "other" means a section whose content is not kept.
+    """
+    text = raw.lstrip("#").replace("**", "").replace("__", "").strip("*_=~: \t")
+    if not text or len(text) > 50 or not text[0].isupper():
+        return None
+    words = text.split()
+    if len(words) > 5:
+        return None
+    lowered: list[str] = []
+    for word in words:
+        low = word.lower()
+        if low not in _HEADING_SMALL_WORDS and (
+            not word[0].isupper() or not _HEADING_WORD.fullmatch(word)
+        ):
+            return None
+        lowered.append(low)
+    kind = _HEADING_TAILS.get(lowered[-1])
+    if kind is None:
+        return None
+    for low in lowered:
+        if low in _NOT_HEADING_WORDS or (low in _TITLE_WORDS and low not in _FREE_TITLE_WORDS):
+            return None
+    if "volunteer" in lowered:
+        return "volunteer"
+    if "education" in lowered:
+        return "education"
+    if lowered[-1] == "training":  # "Certifications & Training" lists certificates
+        kind = next((_HEADING_TAILS[w] for w in lowered[:-1] if w in _HEADING_TAILS), kind)
+    return kind
+
+
+def _heading_kind(raw: str) -> tuple[str, bool] | None:
+    """Section kind of a whole-line heading, and whether it came from the table of headings."""
+    if len(raw) > 60:
+        return None
+    kind = _HEADINGS.get(_heading_key(raw))
+    if kind:
+        return kind, True
+    generic = _generic_heading(raw)
+    return (generic, False) if generic else None
+
+
+def _match_heading(
+    line: _Line, current: str | None, after_text: bool = False
+) -> tuple[str, str] | None:
+    """Return (section kind, inline remainder) when the line opens a known section.
+
+    ``after_text`` says the line directly follows another without a blank line; then a
+    lower-case "education" is the end of a wrapped line ("Patient" / "education"), not a
+    heading in a lower-case design.
+    """
     if line.bullet or not line.raw:
         return None
     raw = line.raw
-    if len(raw) <= 60:
-        kind = _HEADINGS.get(_heading_key(raw))
-        if kind:
+    found = _heading_kind(raw)
+    if found and after_text and next((ch for ch in raw[:12] if ch.isalpha()), "").islower():
+        found = None
+    if found:
+        kind, listed = found
+        # "Technical Skills" under "Skills" labels a group; an unlisted heading of the
+        # section's own kind ("Clinical Training" under "Education") is content too.
+        if kind != current or kind not in _SUB_HEADING_KINDS or (listed and kind != "skills"):
             return kind, ""
+        return None
     if current in _NO_INLINE_HEADINGS:
         return None
     head, colon, rest = raw.partition(":")
     if colon and len(head) <= 40 and rest.strip():
-        kind = _HEADINGS.get(_heading_key(head))
+        inline = _HEADINGS.get(_heading_key(head))
         # "Profile: linkedin.com/in/jo" is a contact detail, not a one-line summary
-        if kind and (kind != "summary" or len(rest.split()) >= 4):
-            return kind, _clean_inline(rest.strip())
+        if inline and (inline != "summary" or len(rest.split()) >= 4):
+            return inline, _clean_inline(rest.strip())
     return None
 
 
@@ -416,7 +516,7 @@ def is_section_heading(text: str) -> bool:
     Text extraction uses this to tell a page's columns apart: real columns carry headings,
     while the dates and places printed beside job titles never do.
     """
-    return len(text) <= 60 and _heading_key(text) in _HEADINGS
+    return _heading_kind(text.strip()) is not None
 
 
 def _markdown_level(raw: str) -> int:
@@ -431,8 +531,17 @@ def _split_sections(
     sections: dict[str, list[_Line]] = {}
     current: str | None = None
     known_level = 0  # Markdown level used by recognised headings, so unknown ones can be skipped
+    after_text = False
     for line in lines:
-        hit = _match_heading(line, current)
+        hit = _match_heading(line, current, after_text)
+        after_text = bool(line.text)
+        if hit and hit[0] == "other":
+            current = "ignored"
+            warnings.append(f"skipped unrecognised section '{_squash(line.text)[:60]}'")
+            level = _markdown_level(line.raw)
+            if level:
+                known_level = min(known_level, level) if known_level else level
+            continue
         if hit:
             current, remainder = hit
             level = _markdown_level(line.raw)
@@ -479,14 +588,18 @@ _DATE_TOKEN = re.compile(
         (?:[-/.](?:0[1-9]|[12]\d|3[01]))?
       | (?:spring|summer|autumn|fall|winter)\s{{1,3}}(?P<season_year>(?:19|20)\d{{2}})
       | (?P<year>(?:19|20)\d{{2}})
-      | (?P<present>present|current|now|today|ongoing|date)
+      | (?P<present>present|current|now|today|ongoing|date|heute|aktuell|idag|presente
+                  |actualidad|oggi)
     )
     (?![\w/])
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 _RANGE_SEPARATORS = frozenset(
-    {"-", "--", _EN, _EM, "\u2212", "~", "to", "until", "till", "through", "thru", "->", "\u2192"}
+    {
+        *("-", "--", _EN, _EM, "\u2212", "~", "to", "until", "till", "through", "thru", "->"),
+        *("\u2192", "bis", "hasta"),
+    }
 )
 _OPEN_ENDED_WORDS = ("since", "from")
 _BEFORE_STANDALONE_DATE = frozenset(f"(|,[:;\u2022\u00b7{_DASHES}")
@@ -596,13 +709,76 @@ def _continues_date_range(previous: str, line: str) -> bool:
     return False
 
 
+_OPEN_RANGE_GAP = re.compile(rf"\s?[{_DASHES}]\s{{2,}}(?=\S)")
+
+
+def _date_column_start(line: str) -> int:
+    """Where the text after an open date range in a left-hand date column starts, or 0.
+
+    PDF date columns wrap "Sep 2019 \u2013 Present" as "Sep 2019 \u2013   Title, Employer" with
+    "Present" on the line below.
+    """
+    text = line.lstrip()
+    match = _DATE_TOKEN.match(text[:_SPLIT_SCAN])
+    if match is None or match.group("present"):
+        return 0
+    gap = _OPEN_RANGE_GAP.match(text, match.end())
+    return len(line) - len(text) + gap.end() if gap else 0
+
+
 def _join_split_dates(lines: list[str]) -> list[str]:
     joined: list[str] = []
     for line in lines:
         if joined and _continues_date_range(joined[-1], line):
             joined[-1] = f"{joined[-1].rstrip()} {line.strip()}"
-        else:
-            joined.append(line)
+            continue
+        head = line.strip()
+        if joined and head and _DATE_TOKEN.fullmatch(head[:_SPLIT_SCAN]):
+            at = _date_column_start(joined[-1])
+            if at:
+                previous = joined[-1]
+                joined[-1] = f"{previous[:at].rstrip()} {head}   {previous[at:]}"
+                continue
+        joined.append(line)
+    return joined
+
+
+_MONTH_WORDS = frozenset(
+    _phrases(
+        """jan, january, feb, february, mar, march, apr, april, may, jun, june, jul, july, aug,
+        august, sep, sept, september, oct, october, nov, november, dec, december"""
+    )
+)
+# Words that cannot end a heading, a name or a date column: a line ending in one was wrapped.
+_DANGLING_WORDS = frozenset(
+    _phrases("of, and, &, for, in, at, the, to, with, de, du, des, der, die, f\u00fcr, und, y")
+)
+_YEAR_START = re.compile(r"(?:19|20)\d\d(?!\d)")
+_WRAPPED_LINE_CHARS = 160
+"""Only lines up to this long are joined, which also keeps runs of joins linear."""
+
+
+def _join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join lines a narrow column wrapped mid-phrase ("Stockholm School of" / "Economics, 2012").
+
+    A line ending in "of", "and" or a similar word, or in a month name when the next line
+    starts with the year ("\u2026 AB, March" / "2021 \u2013 Present"), continues on the next line,
+    unless that line is blank, a list item or a section heading.
+    """
+    joined: list[str] = []
+    for line in lines:
+        head = line.strip()
+        wrappable = joined and len(joined[-1]) <= _WRAPPED_LINE_CHARS
+        if wrappable and head and not _BULLET.match(head) and head[0] not in _BULLET_GLYPHS:
+            previous = joined[-1].rstrip()
+            last = previous[-12:].rsplit(None, 1)[-1].lower() if previous else ""
+            wraps = last in _DANGLING_WORDS or (
+                last.rstrip(".,") in _MONTH_WORDS and _YEAR_START.match(head) is not None
+            )
+            if wraps and not is_section_heading(head) and not is_section_heading(previous):
+                joined[-1] = f"{previous} {head}"
+                continue
+        joined.append(line)
     return joined
 
 
@@ -658,6 +834,15 @@ _TITLE_WORDS = _word_set(
     junior sr jr trainee apprentice tester qa executive representative advisor adviser teacher
     lecturer professor tutor writer editor accountant chief maintainer graduate student postdoc
     instructor mentor supervisor strategist evangelist advocate steward volunteer member
+    nurse practitioner paramedic pharmacist physiotherapist therapist hygienist dentist doctor
+    physician surgeon midwife clinician psychologist counsellor counselor educator chef cook
+    commis baker butcher installer electrician plumber mechanic welder carpenter fitter
+    operator driver clerk cashier worker aide carer caregiver controller auditor bookkeeper
+    broker agent banker underwriter actuary paralegal lawyer attorney solicitor barrister
+    receptionist secretary copywriter marketer seller bookseller salesperson merchandiser buyer
+    planner surveyor inspector foreman superintendent dispatcher librarian pilot photographer
+    journalist reporter producer translator interpreter coach trainer housekeeper bartender
+    barista waiter waitress
     """
 )
 _COMPANY_WORDS = _word_set(
@@ -665,10 +850,15 @@ _COMPANY_WORDS = _word_set(
     inc ltd llc llp plc gmbh ag corp corporation co company group labs lab technologies
     technology systems solutions software university bank partners studio studios consulting
     agency limited holdings services ventures sa bv ab oy pty foundation institute industries
+    service hospital hospitals clinic center centre council trust nhs ministry authority
+    association society charity school college academy restaurant hotel store stores shop
+    aps oü sp kg nv srl sarl pvt pte kk
     """
 )
-_COMPANY_SUFFIXES = frozenset({"inc", "ltd", "llc", "llp", "plc", "gmbh", "ag", "corp", "co", "sa"})
-_WORD = re.compile(r"[a-z]+")
+_COMPANY_SUFFIXES = frozenset(
+    {"inc", "ltd", "llc", "llp", "plc", "gmbh", "ag", "corp", "co", "sa", "ab", "as", "aps", "bv"}
+)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _title_score(text: str) -> int:
@@ -725,6 +915,44 @@ _COUNTRY_NAMES = {
     "MX": "mexico",
     "EE": "estonia",
     "IL": "israel",
+    "ZA": "south africa",
+    "KE": "kenya",
+    "NG": "nigeria",
+    "GH": "ghana",
+    "MA": "morocco",
+    "EG": "egypt",
+    "TR": "turkey, t\u00fcrkiye",
+    "CN": "china",
+    "HK": "hong kong",
+    "KR": "south korea, korea",
+    "VN": "vietnam, viet nam",
+    "PH": "philippines",
+    "MY": "malaysia",
+    "ID": "indonesia",
+    "TH": "thailand",
+    "AE": "uae, united arab emirates",
+    "SA": "saudi arabia",
+    "QA": "qatar",
+    "AR": "argentina",
+    "CL": "chile",
+    "CO": "colombia",
+    "PE": "peru",
+    "GR": "greece",
+    "HU": "hungary",
+    "RO": "romania",
+    "UA": "ukraine",
+    "LV": "latvia",
+    "LT": "lithuania",
+    "IS": "iceland",
+    "LU": "luxembourg",
+    "SK": "slovakia",
+    "SI": "slovenia",
+    "HR": "croatia",
+    "RS": "serbia",
+    "BG": "bulgaria",
+    "PK": "pakistan",
+    "BD": "bangladesh",
+    "LK": "sri lanka",
 }
 _COUNTRIES = {name: code for code, names in _COUNTRY_NAMES.items() for name in _phrases(names)}
 # Two-letter codes after a city are read as US states first ("Austin, TX"), which is the common
@@ -735,6 +963,22 @@ _US_STATES = _word_set(
     NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC
     """
 )
+# Canadian provinces and Australian states, which follow a city the same way.
+_OTHER_REGIONS = _word_set("ON QC BC AB MB SK NS NB NL PE YT NT NU NSW VIC QLD TAS ACT")
+_REGION_NAMES = frozenset(
+    _phrases(
+        """alabama, alaska, arizona, arkansas, california, colorado, connecticut, delaware,
+        florida, georgia, hawaii, idaho, illinois, indiana, iowa, kansas, kentucky, louisiana,
+        maine, maryland, massachusetts, michigan, minnesota, mississippi, missouri, montana,
+        nebraska, nevada, new hampshire, new jersey, new mexico, new york, north carolina,
+        north dakota, ohio, oklahoma, oregon, pennsylvania, rhode island, south carolina,
+        south dakota, tennessee, texas, utah, vermont, virginia, washington, west virginia,
+        wisconsin, wyoming, ontario, quebec, qu\u00e9bec, british columbia, alberta, manitoba,
+        saskatchewan, nova scotia, new brunswick, newfoundland and labrador,
+        prince edward island, new south wales, victoria, queensland, western australia,
+        south australia, tasmania, bavaria, bayern"""
+    )
+)
 _WORK_MODES = frozenset({"remote", "hybrid", "on-site", "onsite", "on site", "fully remote"})
 
 
@@ -744,8 +988,14 @@ def _strip_parenthetical(text: str) -> str:
 
 
 def _is_region_code(text: str) -> bool:
-    key = text.strip().lower()
-    return key in _COUNTRIES or text.strip() in _US_STATES
+    key = text.strip()
+    lowered = key.lower()
+    return (
+        lowered in _COUNTRIES
+        or key in _US_STATES
+        or key in _OTHER_REGIONS
+        or lowered in _REGION_NAMES
+    )
 
 
 def _looks_like_location(text: str) -> bool:
@@ -759,9 +1009,58 @@ def _looks_like_location(text: str) -> bool:
     parts = [p.strip() for p in text.split(",")]
     if not 2 <= len(parts) <= 3 or not all(p and p[0].isupper() for p in parts):
         return False
-    if any(_WORD.findall(p.lower()) and _title_score(p) != 0 for p in parts):
+    if any(
+        len(p.split()) > 3 or (_WORD.findall(p.lower()) and _title_score(p) != 0) for p in parts
+    ):
+        return False
+    # "Paris, \u00cele-de-France, France" is a place, but "Acme Robotics, Pittsburgh, PA" and
+    # "Boots UK, Leeds, UK" are an employer and its town.
+    three = len(parts) == 3 and not _is_region_code(parts[1])
+    if three and (parts[2] in _US_STATES or len(parts[0].split()) > 1):
         return False
     return _is_region_code(_strip_parenthetical(parts[-1]))
+
+
+_PLACE_SMALL_WORDS = frozenset(
+    {"de", "del", "da", "do", "di", "la", "le", "upon", "on", "am", "im"}
+)
+
+
+def _place_like(text: str) -> bool:
+    """Whether a comma part could be a town ("Stuttgart", "Grove City", "Rio de Janeiro")."""
+    if len(text) > 40:
+        return False
+    words = text.split()
+    if not 1 <= len(words) <= 3:
+        return False
+    for word in words:
+        if word in _PLACE_SMALL_WORDS:
+            continue
+        if not word[0].isupper() or not all(ch.isalpha() or ch in "-'.\u2019" for ch in word):
+            return False
+    first = _WORD.match(text.lower())
+    return not (first and first.group(0) in _COMPANY_SUFFIXES) and _title_score(text) == 0
+
+
+def _split_place(text: str, *, loose: bool) -> tuple[str, str]:
+    """Split a trailing place off a name: "Acme Ltd, Leeds, UK" gives ("Acme Ltd", "Leeds, UK").
+
+    A place is recognised by a country or region code at the end, optionally after a town; with
+    ``loose`` (an employer or school, where a bare town after the name is the usual layout) a
+    lone capitalised town ("Neckar GmbH, Stuttgart") is taken too.
+    """
+    parts = [p.strip() for p in text.split(",")]
+    first = _WORD.match(parts[-1].lower())
+    if len(parts) < 2 or (first and first.group(0) in _COMPANY_SUFFIXES):
+        return text, ""  # "Klarbo Handel, AB" ends in the company's legal form
+    cut = len(parts)
+    while cut > 1 and _is_region_code(_strip_parenthetical(parts[cut - 1])):
+        cut -= 1
+    if (cut < len(parts) or loose) and cut > 1 and _place_like(parts[cut - 1]):
+        cut -= 1
+    if cut == len(parts):
+        return text, ""
+    return _tidy(", ".join(parts[:cut])), _tidy(", ".join(parts[cut:]))
 
 
 def _location_dict(text: str) -> dict[str, str]:
@@ -771,8 +1070,10 @@ def _location_dict(text: str) -> dict[str, str]:
         last = parts.pop()
         if last in _US_STATES:
             region, country = last, "US"
-        else:
+        elif last.lower() in _COUNTRIES:
             country = _COUNTRIES[last.lower()]
+        else:
+            region = last
     if parts:
         city = parts.pop(0)
     if parts and not region:
@@ -1077,10 +1378,9 @@ def _add_header_text(entry: _Entry, text: str) -> None:
             entry.segments += [s for s in (_tidy(text[:at]), *tail[:1]) if s]
             entry.segments += tail[1:]
             return
-    segments = _split_segments(text)
-    if len(segments) == 1:
-        segments = _split_first_comma(segments[0])
-    entry.segments += segments
+    # Commas are left alone here: whether "Staff Nurse, Emergency Department" is one title or a
+    # title and an employer depends on the lines that follow (see _roles).
+    entry.segments += _split_segments(text)
 
 
 def _set_dates(entry: _Entry, info: _HeaderInfo) -> None:
@@ -1233,6 +1533,12 @@ def _completes_header(entry: _Entry, text: str, prev_blank: bool) -> bool:
         return False
     if len(entry.segments) != 1 or len(text) > 80 or len(text.split()) > 8 or text.endswith("."):
         return False
+    parts = _split_first_comma(entry.segments[0])
+    if len(parts) == 2 and (_title_score(parts[0]) > 0) != (_title_score(parts[1]) > 0):
+        # "Engineer, Acme" names both, unless the next line is plainly the employer and the
+        # part after the comma is not ("Registered Nurse, Cardiac Unit" / "Grady Hospital").
+        employer = _title_score(text) < 0 or bool(_split_place(text, loose=False)[1])
+        return _title_score(parts[1]) == 0 and employer
     return (_title_score(entry.segments[0]) > 0) != (_title_score(text) > 0)
 
 
@@ -1248,12 +1554,21 @@ def _roles(entry: _Entry) -> tuple[str, str, str]:
     if not segments:
         return "", "", location
     if len(segments) == 1:
-        only = segments[0]
-        return (only, "", location) if _title_score(only) > 0 else ("", only, location)
+        # One segment: "Title, Employer[, Town]" written on a single line, or just one of them.
+        only, place = _split_place(segments[0], loose=segments[0].count(", ") >= 2)
+        location = location or place
+        segments = _split_first_comma(only)
+        if len(segments) == 1:
+            return (only, "", location) if _title_score(only) > 0 else ("", only, location)
+        if max(_title_score(s) for s in segments) <= 0 and _place_like(segments[1]):
+            return "", segments[0], location or segments[1]  # "Neckar GmbH, Stuttgart"
     position, employer, extras = segments[0], segments[1], segments[2:]
     if not entry.ordered and _title_score(employer) > _title_score(position):
         position, employer = employer, position
-    location = location or next((e for e in extras if len(e) <= 60), "")
+    position, place = _split_place(position, loose=False)
+    location = location or place
+    employer, place = _split_place(employer, loose=True)
+    location = location or place or next((e for e in extras if len(e) <= 60), "")
     return position, employer, location
 
 
@@ -1306,10 +1621,23 @@ _DEGREE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _INSTITUTION = re.compile(
-    r"univers|college|institut|school|academy|polytechn|politecnico|hochschule|conservato"
-    r"|\u00e9cole|ecole",
+    r"univers|coll[e\u00e8]g|institut|school|academy|acad\u00e9mie|polytechn|politecnico"
+    r"|hochschule|conservato|\u00e9cole|ecole|escuela|escola|lyc[e\u00e9]e|seminary|\bIHK\b",
     re.IGNORECASE,
 )
+# Words that make a fragment a qualification rather than a school. Abbreviations are compared
+# without their dots ("B.E." is "be") and only when capitalised, so "be" or "ma" in prose is not
+# read as a degree.
+_DEGREE_WORDS = _word_set(
+    """
+    bachelor bachelors master masters doctor doctorate phd dphil mphil mres msc bsc ba ma bs ms
+    mba bba meng beng btech mtech be me llb llm md mbbs mpharm pharmd bed med bcom mcom bfa mfa
+    bsn msn dnp mpa mph ceng diploma certificate certification certified apprenticeship degree
+    licence license licentiate nvq hnd hnc btec gcse gcses abitur baccalaureate
+    baccalaur\u00e9at postgraduate undergraduate associate associates
+    """
+)
+_DEGREE_TOKEN = re.compile(r"[^\W\d_][\w.'\u2019]{0,30}")
 _SCORE = re.compile(r"(?:gpa|grade|classification)\b\s*[:\-]?\s*", re.IGNORECASE)
 
 
@@ -1321,13 +1649,42 @@ class _School:
     dates: _Dates | None = None
     score: str = ""
     last: str = ""
+    guessed: bool = False
+    """Set while the institution is only a fragment without a school word in it."""
 
 
-def _degree_parts(text: str) -> tuple[str, str] | None:
+def _has_degree_word(text: str) -> bool:
+    for token in islice(_DEGREE_TOKEN.finditer(text), 20):
+        word = token.group(0).replace(".", "").lower()
+        if word in _DEGREE_WORDS and (len(word) > 4 or token.group(0)[0].isupper()):
+            return True
+    return False
+
+
+def _school_part(fragment: str, *, after_school: bool = False) -> str:
+    """Classify a fragment of an education line as "degree", "institution", "place" or "other".
+
+    "MA" is Massachusetts after a school or town ("Boston University, Boston, MA") and the
+    degree anywhere else.
+    """
+    degree = _DEGREE.match(fragment)
+    if _is_region_code(_strip_parenthetical(fragment)) and (after_school or not degree):
+        return "place"
+    if degree:
+        return "degree"
+    if _INSTITUTION.search(fragment):
+        return "institution"
+    return "degree" if _has_degree_word(fragment) else "other"
+
+
+def _degree_parts(text: str) -> tuple[str, str]:
     match = _DEGREE.match(text)
-    if not match:
-        return None
     lowered = text.lower()
+    if not match:
+        if " in " in lowered:  # "Vocational Certificate in Electrical Installation"
+            cut = lowered.index(" in ")
+            return _tidy(text[:cut]), _tidy(text[cut + 4 :])
+        return _tidy(text), ""
     if " in " in lowered:
         cut = lowered.index(" in ")
         return _tidy(text[:cut]), _tidy(text[cut + 4 :])
@@ -1338,49 +1695,69 @@ def _degree_parts(text: str) -> tuple[str, str] | None:
 
 
 def _absorb_school_text(school: _School, fragments: list[str]) -> None:
-    for fragment in fragments:
-        degree = _degree_parts(fragment)
-        if degree and not school.study_type:
-            school.study_type, area = degree
+    """Sort an education line's fragments into degree, area, institution and place.
+
+    Places after the school ("Emory University, Atlanta, GA") are dropped, and a fragment with a
+    school word replaces an institution that was only guessed from word order.
+    """
+    kinds = [_school_part(fragment) for fragment in fragments]
+    # "BBA Finance, HEC Montr\u00e9al": without a school word on the line or known already, the
+    # fragment after the degree is the school, not the degree's subject.
+    area_open = school.institution or "institution" in kinds
+    for fragment, kind in zip(fragments, kinds, strict=True):
+        if kind == "degree" and school.last in ("institution", "place"):
+            kind = _school_part(fragment, after_school=True)
+        if kind == "degree" and not school.study_type:
+            school.study_type, area = _degree_parts(fragment)
             school.area = school.area or area
             school.last = "degree"
-        elif _INSTITUTION.search(fragment) and not school.institution:
-            school.institution, school.last = fragment, "institution"
-        elif school.last == "institution" and not _is_region_code(fragment):
-            school.institution = f"{school.institution}, {fragment}"
-        elif school.study_type and not school.area:
+        elif kind == "institution" and (not school.institution or school.guessed):
+            school.institution, school.last, school.guessed = fragment, "institution", False
+        elif kind == "place" or (
+            kind == "other"
+            and school.last in ("institution", "place")
+            and not school.guessed
+            and _place_like(fragment)
+        ):
+            school.last = "place"
+        elif kind == "other" and school.last == "institution" and school.guessed:
+            school.institution = f"{school.institution}, {fragment}"  # no school word to go by
+        elif kind != "institution" and school.study_type and not school.area and area_open:
             school.area, school.last = fragment, "area"
         elif not school.institution:
-            school.institution, school.last = fragment, "institution"
+            school.institution, school.last, school.guessed = fragment, "institution", True
 
 
 def _parse_education(lines: list[_Line], warnings: list[str]) -> list[dict[str, Any]]:
     schools: list[_School] = []
     cur: _School | None = None
     closed = True
+    in_bullet = False
     for line in lines:
         if not line.text:
-            closed = True
+            closed, in_bullet = True, False
             continue
         score = _SCORE.match(line.text)
         if score and cur is not None:
             cur.score = _tidy(line.text[score.end() :])
             continue
-        if line.bullet:
+        if line.bullet or (in_bullet and line.text[0].islower()):
+            in_bullet = True  # a detail bullet, or the lower-case rest of one
             continue
+        in_bullet = False
         header = _analyse(line.text)
         fragments: list[str] = []
         for segment in _split_segments(header.rest):
             fragments += [_tidy(part) for part in segment.split(", ") if _tidy(part)]
-        has_degree = any(_DEGREE.match(f) for f in fragments)
-        has_institution = any(_INSTITUTION.search(f) for f in fragments)
+        kinds = {_school_part(f) for f in fragments}
+        has_degree, has_institution = "degree" in kinds, "institution" in kinds
         if header.date_only and cur is not None and cur.dates is None:
             cur.dates = header.dates
             continue
         if (
             cur is None
             or closed
-            or (has_institution and cur.institution)
+            or (has_institution and cur.institution and not cur.guessed)
             or (has_degree and cur.study_type)
             or (header.dates is not None and cur.dates is not None)
         ):
@@ -1420,7 +1797,12 @@ _ITEM_SEPARATORS = frozenset(",;|\u2022\u00b7\u25aa")
 
 
 def _split_items(text: str) -> list[str]:
-    """Split a list on separators, but not inside brackets: "Python (Flask, Celery)" is one."""
+    """Split a list on separators, but not inside brackets: "Python (Flask, Celery)" is one.
+
+    A slash only separates with spaces around it ("SEO / SEA"), so "CI/CD" stays one item.
+    """
+    if " / " in text:
+        text = text.replace(" / ", "|")
     items: list[str] = []
     depth = 0
     current: list[str] = []
@@ -1448,28 +1830,71 @@ def _split_label(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _parse_skills(lines: list[_Line]) -> list[dict[str, Any]]:
+def _ends_list(text: str) -> bool:
+    """Whether a line of a list ends on a separator, so the next line starts a new item."""
+    tail = text.rstrip()
+    return tail[-1:] in _ITEM_SEPARATORS or tail.endswith(" /")
+
+
+def _is_group_label(line: _Line, following: _Line | None) -> bool:
+    """A short capitalised line above a list ("Tools" / "Figma, Miro") names the group below."""
+    text = line.text
+    if line.bullet or following is None or not following.text or len(text) > 40:
+        return False
+    if len(text.split()) > 4 or not text[0].isupper() or _split_items(text) != [text]:
+        return False
+    if " / " in text or (following.text[0].islower() and not following.bullet):
+        return False
+    return following.bullet or len(_split_items(following.text)) > 1
+
+
+def _parse_skills(lines: list[_Line], wrap: int = 0) -> list[dict[str, Any]]:
+    """Read skill groups; ``wrap`` is the document's line width, to spot lines wrapped by it.
+
+    A line that wraps mid-item ("Key account" / "management") continues the item it broke:
+    the line before does not end on a separator, and the new line starts in lower case or
+    the line before filled the whole width.
+    """
     groups: dict[str, list[str]] = {}
+    seen: dict[str, set[str]] = {}
     label = "Skills"
-    for line in lines:
-        if not line.text:
+    last: tuple[str, str] | None = None  # group and text of the previous list line
+    for i, line in enumerate(lines):
+        text = line.text
+        if not text:
+            last = None
             continue
-        split = _split_label(line.text)
+        split = _split_label(text)
+        if split and not split[1]:
+            label, last = split[0], None  # a sub-heading such as "Backend:" above a list
+            continue
+        continues = last is not None and _ends_list(last[1])
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        heading = None if line.bullet else _heading_kind(line.raw)
+        if (heading is not None and heading[0] == "skills") or (
+            not split and not continues and _is_group_label(line, following)
+        ):
+            # "Soft Skills" under "Skills", or "Tools" on its own line above "Figma, Miro"
+            label, last = text.rstrip(":"), None
+            continue
+        target, items = label, _split_items(text)
         if split:
-            group, items_text = split
-            if not items_text:
-                label = group  # a sub-heading such as "Backend:" above a bulleted list
-                continue
-            target = group
-        else:
-            target = label if line.bullet else "Skills"
-            items_text = line.text
+            target, items = split[0], _split_items(split[1])
+        elif last is not None and not line.bullet:
+            target = last[0]  # the list goes on from the line before
+            wrapped = not _ends_list(last[1]) and items and groups.get(target)
+            full = wrap > 0 and len(last[1]) >= wrap - 12
+            if wrapped and (text[0].islower() or full) and len(groups[target][-1]) <= 60:
+                keywords = groups[target]
+                keywords[-1] = f"{keywords[-1]} {items.pop(0)}"
+                seen[target].add(keywords[-1].lower())
         keywords = groups.setdefault(target, [])
-        seen = {k.lower() for k in keywords}
-        for item in _split_items(items_text):
-            if item.lower() not in seen:
-                seen.add(item.lower())
+        known = seen.setdefault(target, set())
+        for item in items:
+            if item.lower() not in known:
+                known.add(item.lower())
                 keywords.append(item)
+        last = (target, text)
     return [{"name": name, "keywords": kw} for name, kw in groups.items() if kw]
 
 
@@ -1670,6 +2095,65 @@ def _parse_projects(lines: list[_Line]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 
 
+# "Page 2", "Page 2 of 3", "2 / 3", "- 2 -": page numbers printed in a PDF's header or footer,
+# alone or after a separator ("Jo Example \u2014 Curriculum Vitae \u2014 Page 1 of 3").
+_PAGE_OF = r"page\s{1,3}\d{1,3}(?:\s{0,3}(?:of|/)\s{0,3}\d{1,3})?"
+_PAGE_NUMBER = re.compile(
+    rf"(?:.{{0,80}}[{_DASHES}|\u00b7\u2022,]\s{{0,3}})?{_PAGE_OF}"
+    rf"|\d{{1,3}}\s{{0,3}}(?:of|/)\s{{0,3}}\d{{1,3}}"
+    rf"|[{_DASHES}]\s{{0,3}}\d{{1,3}}\s{{0,3}}[{_DASHES}]",
+    re.IGNORECASE,
+)
+_RUNNING_SEPARATORS = f"|,\u00b7\u2022{_DASHES}"
+
+
+def _drop_page_furniture(raw_lines: list[str]) -> list[str]:
+    """Remove page numbers and running headers or footers that PDF text carries on every page.
+
+    A running line is the resume's name again, alone or followed by a separator ("Jo Example
+    \u2014 Curriculum Vitae"); it would otherwise read as a job header in the middle of a job.
+    """
+    name = ""
+    for raw in islice((r for r in raw_lines if r.strip()), 3):
+        candidate = _clean_inline(raw.strip())
+        if (
+            _plausible_name(candidate)
+            and len(candidate.split()) >= 2
+            and candidate.lower() not in _NAME_SKIP
+            and not is_section_heading(candidate)
+        ):
+            name = candidate
+            break
+    kept: list[str] = []
+    seen_name = False
+    for raw in raw_lines:
+        stripped = raw.strip()
+        if not stripped or len(stripped) > 120:
+            kept.append(raw)
+            continue
+        if _PAGE_NUMBER.fullmatch(stripped):
+            continue
+        if name and stripped.startswith(name):
+            rest = stripped[len(name) :].lstrip()
+            if seen_name and (not rest or rest[0] in _RUNNING_SEPARATORS):
+                continue
+            seen_name = True
+        kept.append(raw)
+    return kept
+
+
+def _wrap_width(lines: list[_Line]) -> int:
+    """The width a document was wrapped at, or 0 when its lines do not show one.
+
+    Text wrapped by a tool has long lines within a few characters of each other; a short
+    document, or one whose lines are not wrapped, shows no such width.
+    """
+    longest = heapq.nlargest(2, (len(line.raw) for line in lines))
+    if len(longest) < 2 or longest[0] < 60 or longest[1] < longest[0] - 12:
+        return 0
+    return longest[0]
+
+
 def _parse_text(text: str) -> ParsedResume:
     warnings: list[str] = []
     clean = _normalise_text(text, warnings)
@@ -1679,7 +2163,8 @@ def _parse_text(text: str) -> ParsedResume:
             profile=empty, warnings=["the resume text is empty"], confidence=_confidence(empty)
         )
 
-    lines = [_make_line(raw) for raw in _join_split_dates(clean.split("\n"))]
+    raw_lines = _join_split_dates(_join_wrapped_lines(_drop_page_furniture(clean.split("\n"))))
+    lines = [_make_line(raw) for raw in raw_lines]
     header_warnings: list[str] = []
     header, sections = _split_sections(lines, header_warnings)
 
@@ -1700,7 +2185,7 @@ def _parse_text(text: str) -> ParsedResume:
     if "education" in sections:
         profile["education"] = _parse_education(sections["education"], warnings)
     if "skills" in sections:
-        profile["skills"] = _parse_skills(sections["skills"])
+        profile["skills"] = _parse_skills(sections["skills"], _wrap_width(lines))
     if "projects" in sections:
         profile["projects"] = _parse_projects(sections["projects"])
     if "certificates" in sections:
