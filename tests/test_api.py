@@ -76,7 +76,7 @@ def test_job_is_created_and_fetched(client: FlaskClient) -> None:
     assert response.status_code == 201
     assert response.json["title"] == "Data Engineer"
     assert response.json["company"] == ""
-    assert {"Python", "SQL"} <= set(response.json["analysis"]["skills"])
+    assert {"Python", "SQL"} <= set(response.json["analysis"]["skill_names"])
     assert response.json["warnings"] == []
     fetched = client.get(f"/api/v1/jobs/{response.json['id']}")
     assert fetched.json["description"] == description

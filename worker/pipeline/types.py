@@ -33,6 +33,29 @@ class JobPosting:
 
 
 @dataclass
+class Requirement:
+    """One thing a posting asks for, as the analysis understood it.
+
+    `kind` is `skill` (a vocabulary skill), `competency` (a phrase the vocabulary does not name,
+    such as "physical stamina"), `experience` (years, optionally in a role or skill),
+    `education` or `certification`. `terms` are the stemmed words used to match it.
+    """
+
+    text: str
+    kind: str
+    required: bool = True
+    skills: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    years: float | None = None
+    level: str | None = None
+    """For `education`: the degree level asked for (see `analysis.EDUCATION_LEVELS`)."""
+    flexible: bool = False
+    """For `education`: "or equivalent experience" was offered."""
+    source: str = ""
+    """The posting line it was read from."""
+
+
+@dataclass
 class JobAnalysis:
     """Stage 1 output: what the posting asks for, shaped like the JSON Resume job-schema."""
 
@@ -44,9 +67,50 @@ class JobAnalysis:
     keywords: list[str]
     responsibilities: list[str]
     min_years: int | None = None
+    normalised_title: str = ""
+    seniority: str | None = None
+    """`intern`, `junior`, `mid`, `senior`, `lead`, `principal` or `executive`."""
+    max_years: int | None = None
+    education: list[str] = field(default_factory=list)
+    """Degree levels asked for (`high_school` … `doctorate`), lowest first."""
+    education_required: bool = False
+    certifications: list[str] = field(default_factory=list)
+    qualifications: list[str] = field(default_factory=list)
+    """The requirement lines as written (requirements, nice-to-haves, education)."""
+    requirements: list[Requirement] = field(default_factory=list)
+    location: str = ""
+    remote: str | None = None
+    """JSON Resume job-schema values: `Full`, `Hybrid` or `None` (on-site); None when unstated."""
+    employment_type: str = ""
+    summary: str = ""
+    ats_keywords: list[str] = field(default_factory=list)
+    """What an ATS would search for: skills, certifications, the title and key phrases."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON Resume job-schema fields first, then resumesmith's own."""
+        data = asdict(self)
+        levels = [(s, "required") for s in self.required_skills]
+        levels += [(s, "preferred") for s in self.preferred_skills]
+        schema_skills = [{"name": s, "level": level, "keywords": []} for s, level in levels]
+        return {
+            "title": self.title,
+            "company": self.company,
+            "type": self.employment_type,
+            "description": self.summary,
+            "location": {"address": self.location} if self.location else {},
+            "remote": self.remote,
+            "experience": self.seniority.capitalize() if self.seniority else "",
+            "responsibilities": self.responsibilities,
+            "qualifications": self.qualifications,
+            "skills": schema_skills,
+            **{key: value for key, value in data.items() if key not in _SCHEMA_KEYS},
+            "skill_names": self.skills,
+        }
+
+
+_SCHEMA_KEYS = frozenset(
+    {"title", "company", "skills", "responsibilities", "qualifications", "location", "remote"}
+)
 
 
 @dataclass
@@ -68,6 +132,29 @@ class RankedLine:
 
 
 @dataclass
+class RequirementMatch:
+    """How well the profile meets one requirement, with the lines that show it."""
+
+    requirement: str
+    kind: str
+    required: bool
+    score: float
+    """0–1: 1 fully met, partial credit for related skills, shorter experience and the like."""
+    met: bool
+    evidence: list[RankedLine] = field(default_factory=list)
+    detail: str = ""
+
+
+@dataclass
+class ScoreComponent:
+    """One part of the match score: its 0–1 value, its weight and the points it adds."""
+
+    value: float
+    weight: float
+    points: float
+
+
+@dataclass
 class MatchResult:
     """Stage 2 output: an explainable 0–100 match score."""
 
@@ -76,6 +163,15 @@ class MatchResult:
     missing_skills: list[str]
     evidence: list[Evidence]
     ranked_lines: list[RankedLine]
+    breakdown: dict[str, ScoreComponent] = field(default_factory=dict)
+    """Per component (`required_skills`, `preferred_skills`, `responsibilities`,
+    `experience_years`, `seniority`, `education`); the weights of the scored ones sum to 1."""
+    requirements: list[RequirementMatch] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    """Requirements nothing in the resume meets, required ones first."""
+    years: float = 0.0
+    """The profile's years of experience as the scorer read them."""
+    seniority: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

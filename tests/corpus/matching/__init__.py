@@ -1,0 +1,1 @@
+"""Hand-labelled resume–job pairs for the match score, and the shared measurement code."""

@@ -1,0 +1,1 @@
+"""Data files of the pipeline, and the builder of the skills vocabulary."""
