@@ -167,6 +167,9 @@ class ResultOut(Schema):
     missing_skills = fields.List(fields.String())
     quality_passed = fields.Boolean()
     violations = fields.List(fields.String())
+    ats_checks = fields.List(
+        fields.Dict(), metadata={"description": "named ATS checks: name, passed, detail, fix"}
+    )
     documents = fields.List(fields.Nested(DocumentOut))
 
 

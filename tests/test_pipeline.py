@@ -204,8 +204,28 @@ def test_validator_flags_missing_sections_and_dropped_employers() -> None:
     stripped = {"basics": {"name": ""}, "work": [PROFILE["work"][0]]}
     report = validation.validate(PROFILE, _tailored(stripped), job, vocabulary=VOCAB)
     failed = {check.name for check in report.checks if not check.passed}
-    assert failed == {"name_present", "contact_present", "skills_present", "employers_complete"}
+    assert failed == {
+        "name_present",
+        "contact_present",
+        "skills_present",
+        "employers_complete",
+        "keyword_coverage",
+    }
+    assert all(check.fix for check in report.checks if not check.passed)
+    assert all(not check.fix for check in report.checks if check.passed)
     assert not report.passed
+
+
+def test_ats_checks_catch_bad_dates_and_overlong_resumes() -> None:
+    profile = copy.deepcopy(PROFILE)
+    profile["work"][1]["endDate"] = "2016-01"  # ends before it starts
+    profile["work"][0]["highlights"] = [f"Did thing number {n} in Python" for n in range(60)]
+    checks = {c.name: c for c in validation.ats_checks(profile, dropped=[], length_pages=1)}
+    assert (
+        not checks["dates_consistent"].passed and "start and end" in checks["dates_consistent"].fix
+    )
+    assert not checks["length"].passed and checks["length"].fix
+    assert validation.ats_checks(PROFILE, dropped=[], length_pages=1)[-1].passed
 
 
 def test_pdf_holds_the_unicode_name_and_escapes_markup() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from worker.pipeline import analysis, export, generation, scoring, validation
@@ -51,6 +51,7 @@ class Outcome:
             "missing_skills": self.match.missing_skills,
             "quality_passed": self.quality.passed,
             "violations": self.quality.violations,
+            "ats_checks": [asdict(check) for check in self.quality.checks],
         }
 
 
@@ -79,7 +80,9 @@ def run_pipeline(
     with stage("document_generation"):
         tailored = generation.tailor(profile, job, match, options=options)
     with stage("quality_validation"):
-        quality = validation.validate(profile, tailored, job, vocabulary=vocabulary)
+        quality = validation.validate(
+            profile, tailored, job, vocabulary=vocabulary, length_pages=options.length_pages
+        )
     outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=quality)
     with stage("pdf_export"):
         role, company = job.title, job.company

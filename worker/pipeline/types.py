@@ -193,6 +193,8 @@ class Check:
     name: str
     passed: bool
     detail: str = ""
+    fix: str = ""
+    """What to change when the check fails; empty when it passed."""
 
 
 @dataclass
