@@ -252,3 +252,24 @@ def test_pipeline_reports_every_stage_in_order() -> None:
 def test_cover_letter_can_be_turned_off() -> None:
     outcome = run_pipeline(PROFILE, POSTING, Options(cover_letter=False))
     assert [d.kind for d in outcome.documents] == ["resume", "report"]
+
+
+def test_layout_checks_read_the_rendered_document() -> None:
+    good = {c.name: c.passed for c in validation.layout_checks(export.render_resume_html(PROFILE))}
+    assert good == {"standard_headings": True, "no_tables_or_images": True}
+    bad = validation.layout_checks("<h2>My Journey</h2><table><tr><td>x</td></tr></table>")
+    assert [c.passed for c in bad] == [False, False]
+    assert "my journey" in bad[0].detail and bad[1].fix
+
+
+def test_pipeline_reports_named_ats_checks() -> None:
+    outcome = run_pipeline(PROFILE, POSTING, Options())
+    names = {check["name"] for check in outcome.summary()["ats_checks"]}
+    assert {
+        "contact_present",
+        "dates_consistent",
+        "length",
+        "keyword_coverage",
+        "standard_headings",
+        "no_tables_or_images",
+    } <= names

@@ -81,7 +81,12 @@ def run_pipeline(
         tailored = generation.tailor(profile, job, match, options=options)
     with stage("quality_validation"):
         quality = validation.validate(
-            profile, tailored, job, vocabulary=vocabulary, length_pages=options.length_pages
+            profile,
+            tailored,
+            job,
+            vocabulary=vocabulary,
+            length_pages=options.length_pages,
+            html=export.render_resume_html(tailored.profile, template=options.template),
         )
     outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=quality)
     with stage("pdf_export"):

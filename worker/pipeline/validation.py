@@ -124,6 +124,25 @@ def ats_checks(profile: Profile, *, dropped: list[str], length_pages: int = 2) -
     ]  # fmt: skip
 
 
+STANDARD_HEADINGS = frozenset(
+    {"summary", "experience", "skills", "education", "projects", "certifications", "languages"}
+)
+
+
+def layout_checks(html: str) -> list[Check]:
+    """What the rendered document looks like to a parser: one text flow, standard headings."""
+    headings = {h.strip().lower() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)}
+    odd = sorted(headings - STANDARD_HEADINGS)
+    return [
+        _check("standard_headings", not odd, "section headings an ATS recognises"
+               + (f"; unusual: {', '.join(odd)}" if odd else ""),
+               "Rename sections to Summary, Experience, Education, Skills."),
+        _check("no_tables_or_images", not re.search(r"<(table|img|svg)\b", html, re.I),
+               "one text column without tables or images",
+               "Use a one-column template without tables or pictures."),
+    ]  # fmt: skip
+
+
 def validate(
     source: Profile,
     tailored: Tailored,
@@ -131,6 +150,7 @@ def validate(
     *,
     vocabulary: SkillVocabulary,
     length_pages: int = 2,
+    html: str | None = None,
 ) -> QualityReport:
     """Check required sections, contact details, completeness, keywords and truthfulness."""
     profile = tailored.profile
@@ -144,6 +164,8 @@ def validate(
     coverage = len(covered) / len(analysis.keywords) if analysis.keywords else 1.0
     missing_keywords = [skill for skill in analysis.keywords if skill not in present]
     checks = ats_checks(profile, dropped=dropped, length_pages=length_pages)
+    if html is not None:
+        checks += layout_checks(html)
     checks.append(
         Check(
             "keyword_coverage",
