@@ -7,6 +7,8 @@ PGURL    = postgresql+psycopg://postgres@127.0.0.1:5432
 
 export TEST_DATABASE_URL ?= $(PGURL)/resumesmith_test
 export TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
+# The product owner's labelled matching data, wherever this machine keeps it (tests skip without).
+export RJDB_DEV_PATH     ?= $(firstword $(wildcard ../shared/data/rjdb/dev.jsonl /work/shared/data/rjdb/dev.jsonl))
 
 .PHONY: install demo test lint typecheck services serve bench clean
 
