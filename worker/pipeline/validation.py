@@ -65,7 +65,7 @@ def _is_years_claim(number: str, text: str, source: Profile) -> bool:
 
 
 KEYWORD_COVERAGE_TARGET = 0.6
-LINES_PER_PAGE = 46
+LINES_PER_PAGE = 52
 """Roughly what one page of the one-column templates holds, for the length check."""
 
 
