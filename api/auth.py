@@ -86,7 +86,13 @@ class Login(MethodView):
     decorators = [
         limiter.limit(
             lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_login_key, methods=["POST"]
-        )
+        ),
+        # And per address alone, so trying many emails (credential stuffing) is limited too.
+        limiter.limit(
+            lambda: current_app.config["RATELIMIT_LOGIN_PER_IP"],
+            key_func=lambda: f"login-ip:{request.remote_addr}",
+            methods=["POST"],
+        ),
     ]
 
     @blp.doc(security=PUBLIC)

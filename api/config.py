@@ -83,6 +83,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "300/minute"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "5/minute"),
+        "RATELIMIT_LOGIN_PER_IP": env.get("RATELIMIT_LOGIN_PER_IP", "30/minute"),
+        "RATELIMIT_MATCHES": env.get("RATELIMIT_MATCHES", "30/minute"),
         "RATELIMIT_REGISTER": env.get("RATELIMIT_REGISTER", "20/hour"),
         # Off: Flask-Limiter would stamp Retry-After on every response, which clients polling an
         # operation read as "ask again later". A 429 gets its own Retry-After in api/errors.py.

@@ -14,7 +14,7 @@ from api.schemas import JobCreate, JobOut
 from api.security import authenticate
 from models import Job, db
 from worker.pipeline import analysis
-from worker.pipeline.sanitize import clean_posting
+from worker.pipeline.sanitize import clean_field, clean_posting
 from worker.pipeline.skills import default_vocabulary
 from worker.pipeline.types import JobPosting
 
@@ -35,12 +35,14 @@ class Jobs(MethodView):
     def post(self, data: dict[str, Any]) -> Job:
         """Store a job posting; hidden text and lines aimed at an AI are removed and reported."""
         cleaned = clean_posting(data["description"])
+        title, title_warnings = clean_field(data["title"])
+        company, company_warnings = clean_field(data["company"])
         job = Job(
             user_id=current_user_id(),
-            title=data["title"],
-            company=data["company"],
+            title=title,
+            company=company,
             description=cleaned.text,
-            warnings=cleaned.warnings,
+            warnings=cleaned.warnings + title_warnings + company_warnings,
         )
         analyse(job)
         db.session.add(job)

@@ -20,6 +20,9 @@ class NotFound(ResumesmithError):
     title = "Not found"
 
 
+NOUNS = {"matches": "match", "api_keys": "api_key", "resume_versions": "resume_version"}
+
+
 def owned_or_404(model: type[Row], row_id: uuid.UUID) -> Row:
     """Fetch `model` by id for the current user, or 404 — never 403, which would leak existence."""
     query = select(model).where(
@@ -28,6 +31,7 @@ def owned_or_404(model: type[Row], row_id: uuid.UUID) -> Row:
     )
     row: Row | None = db.session.scalar(query)
     if row is None:
-        noun = getattr(model, "__tablename__", "resource").rstrip("s").replace("_", " ")
+        table = getattr(model, "__tablename__", "resources")
+        noun = NOUNS.get(table, table.removesuffix("s")).replace("_", " ")
         raise NotFound(f"No {noun} with id {row_id}.", code=f"{noun.replace(' ', '_')}_not_found")
     return row

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from api.extensions import limiter
 from api.identity import current_user_id
 from api.lookup import NotFound, owned_or_404
 from api.schemas import MatchCreate, MatchOut
@@ -66,6 +67,9 @@ def present(match: Match) -> dict[str, Any]:
 
 @blp.route("")
 class Matches(MethodView):
+    # Each match can queue 200 tasks, so creating them has a tighter limit than reading.
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_MATCHES"], methods=["POST"])]
+
     @blp.arguments(MatchCreate)
     @blp.response(202, MatchOut)
     @blp.alt_response(404, **PROBLEM, description="The resume or one of the jobs is not yours")

@@ -82,7 +82,28 @@ def _from_json() -> tuple[ParsedResume, dict[str, Any]]:
     return _normalised(data["json_resume"]), {"source_format": "json_resume", "source_text": None}
 
 
+LIST_SECTIONS = (
+    "work", "volunteer", "education", "awards", "certificates", "publications", "skills",
+    "languages", "interests", "references", "projects",
+)  # fmt: skip
+
+
 def _normalised(document: dict[str, Any]) -> ParsedResume:
+    """A JSON Resume document, refused when a known section has the wrong shape.
+
+    Accepting `{"work": "x"}` would save an empty version over the user's real profile.
+    """
+    wrong = [
+        name for name in LIST_SECTIONS if name in document and not isinstance(document[name], list)
+    ]
+    if "basics" in document and not isinstance(document["basics"], dict):
+        wrong.insert(0, "basics")
+    if wrong:
+        raise InvalidInput(
+            f"These JSON Resume sections have the wrong type: {', '.join(wrong)} "
+            "(basics is an object, the others are lists).",
+            code="invalid_json_resume",
+        )
     try:
         return parsing.normalise_json_resume(document)
     except ValueError as error:

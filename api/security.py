@@ -230,7 +230,13 @@ def rate_limit_key() -> str:
     """Limit per API key or per verified user; anonymous callers are limited per address."""
     key = request.headers.get("X-API-Key")
     if key:
-        return "key:" + hash_api_key(key)[:24]
+        # Only a real key gets its own bucket; made-up keys share the caller's address bucket,
+        # so rotating random keys cannot dodge the limit.
+        prefix = key.strip()[: len(API_KEY_PREFIX) + 8]
+        row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        if row is not None and hmac.compare_digest(row.key_hash, hash_api_key(key.strip())):
+            return f"key:{row.id}"
+        return "ip:" + (request.remote_addr or "unknown")
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         try:

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate; import from here."""
 
-from models.aggregate import ScoreAggregate
+from models.aggregate import ScoreAggregate, ScoreSample
 from models.api_key import ApiKey
 from models.db import db
 from models.document import Document
@@ -28,6 +28,7 @@ __all__ = [
     "Resume",
     "ResumeVersion",
     "ScoreAggregate",
+    "ScoreSample",
     "User",
     "db",
     "ensure_local_user",

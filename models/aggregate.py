@@ -16,3 +16,14 @@ class ScoreAggregate(Timestamped, Model):
     bucket: Mapped[int] = mapped_column(Integer)
     """The score rounded down to a whole number, 0–100."""
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScoreSample(Timestamped, Model):
+    """Which resumes a family's histogram already counts, as keyed hashes, so each counts once."""
+
+    __tablename__ = "score_samples"
+    __table_args__ = (UniqueConstraint("family", "subject"),)
+
+    family: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(64))
+    """HMAC-SHA256 of the resume id under the server's secret: not reversible to the resume."""

@@ -31,7 +31,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 TABLES = (
     "match_items, matches, documents, optimization_stages, optimizations, jobs, resume_versions,"
-    " resumes, api_keys, score_aggregates,"
+    " resumes, api_keys, score_aggregates, score_samples,"
     " daily_usage, users"
 )
 PASSWORD = "correct horse battery staple"

@@ -115,6 +115,7 @@ def test_unknown_ids_are_404(client: FlaskClient) -> None:
         (f"/api/v1/jobs/{missing}", "job_not_found"),
         (f"/api/v1/optimizations/{missing}", "optimization_not_found"),
         (f"/api/v1/documents/{missing}/content", "document_not_found"),
+        (f"/api/v1/matches/{missing}", "match_not_found"),
     ):
         assert_problem(client.get(path), 404, code)
     assert_problem(client.get("/api/v1/nothing-here"), 404, "not_found")

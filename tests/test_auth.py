@@ -360,3 +360,27 @@ def test_default_rate_limit_is_per_user(make_app) -> None:  # type: ignore[no-un
     assert statuses == [200, 200, 200, 429]
     assert bob.get("/api/v1/me").status_code == 200
     assert app.test_client().get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_made_up_api_keys_cannot_dodge_the_rate_limit(make_app) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+
+    app = make_app(RATELIMIT_DEFAULT="3/minute")
+    client = app.test_client()
+    statuses = [
+        client.get("/api/v1/me", headers={"X-API-Key": f"rsk_{secrets.token_hex(4)}_x"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_trying_many_emails_from_one_address_is_limited(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(RATELIMIT_LOGIN_PER_IP="4/minute")
+    client = app.test_client()
+    statuses = [
+        client.post(
+            "/api/v1/auth/login", json={"email": f"user{n}@example.com", "password": "x" * 12}
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [401, 401, 401, 401, 429, 429]

@@ -294,3 +294,14 @@ def test_deleting_a_resume_removes_everything_derived_from_it(
         assert db.session.scalar(select(func.count()).select_from(ResumeVersion)) == 0
         assert stored_resumes(app) == 0
     assert client.get(f"/api/v1/jobs/{job}").status_code == 200  # the job is not the resume's
+
+
+@pytest.mark.parametrize("profile", [{"work": "x"}, {"basics": []}, {"basics": {}, "skills": {}}])
+def test_malformed_profiles_are_refused_not_saved(client: FlaskClient, profile: dict) -> None:  # type: ignore[type-arg]
+    created = client.post("/api/v1/resumes", json={"text": "\n".join(LINES)}).json
+    response = client.put(f"/api/v1/resumes/{created['id']}", json={"profile": profile})
+    assert_problem(response, 422, "invalid_json_resume")
+    assert client.get(f"/api/v1/resumes/{created['id']}").json["version"] == 1
+    assert_problem(
+        client.post("/api/v1/resumes", json={"json_resume": profile}), 422, "invalid_json_resume"
+    )

@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from api.errors import problem_object
@@ -66,7 +67,10 @@ def _score(item: MatchItem, match: Match) -> dict[str, Any]:
         "company": job.company,
         "family": family,
     }
-    percentiles.record(family, result.score)
+    secret = str(current_app.config["SECRET_KEY"])
+    percentiles.record(
+        family, result.score, subject=percentiles.subject_key(match.resume_id, secret)
+    )
     summary["percentile"] = percentiles.percentile(family, result.score)
     return summary
 

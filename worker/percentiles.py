@@ -6,6 +6,8 @@ family has at least `MIN_SAMPLE` scores, so nobody's individual result can be re
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from models import ScoreAggregate, db
+from models import ScoreAggregate, ScoreSample, db
 from models.db import utcnow
 
 MIN_SAMPLE = 20
@@ -32,10 +34,27 @@ def job_family(title: str) -> str:
     return " ".join(word for word in words if word not in _LEVELS)[:120] or "unknown"
 
 
-def record(family: str, score: float) -> None:
-    """Count one score in its family's histogram (in the caller's transaction)."""
+def subject_key(resume_id: uuid.UUID, secret: str) -> str:
+    """A keyed hash of the resume id: lets a resume count once without storing who it is."""
+    return hmac.new(secret.encode(), str(resume_id).encode(), hashlib.sha256).hexdigest()
+
+
+def record(family: str, score: float, *, subject: str) -> None:
+    """Count a resume's first score in its family's histogram (in the caller's transaction).
+
+    Re-scoring the same resume, or scoring it against many jobs of one family, adds nothing:
+    the threshold and the percentile are about distinct resumes.
+    """
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
+    first = db.session.execute(
+        insert(ScoreSample)
+        .values(id=uuid.uuid4(), family=family, subject=subject, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["family", "subject"])
+        .returning(ScoreSample.id)
+    ).first()
+    if first is None:
+        return
     bucket = max(0, min(100, int(score)))
     db.session.execute(
         insert(ScoreAggregate)

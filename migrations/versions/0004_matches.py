@@ -84,10 +84,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_score_aggregates"),
         sa.UniqueConstraint("family", "bucket", name="uq_score_aggregates_family_bucket"),
     )
+    op.create_table(
+        "score_samples",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("family", sa.String(120), nullable=False),
+        sa.Column("subject", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_score_samples"),
+        sa.UniqueConstraint("family", "subject", name="uq_score_samples_family_subject"),
+    )
     op.create_index("ix_match_items_match_id", "match_items", ["match_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("score_samples")
     op.drop_table("score_aggregates")
     op.drop_table("match_items")
     op.drop_table("matches")

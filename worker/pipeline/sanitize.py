@@ -24,14 +24,23 @@ _INJECTION = re.compile(
     r"|\b(ignore|disregard)\s+(the\s+)?(rules|instructions|prompt)\s+(above|before)"
     r"|\b(system prompt|you are (now )?(an?|the) (ai|assistant|language model|llm|chatbot))\b"
     r"|\b(as an ai|rate this (candidate|resume) (as )?(highly|10|100))"
-    r"|\b(give|assign) (this|the) (candidate|resume|applicant) (a )?(perfect|full|maximum|100)",
+    r"|\b(give|assign) (this|the) (candidate|resume|applicant) (a )?(perfect|full|maximum|100)"
+    r"|\bnote to (the )?(ai|llm|chatgpt|gpt|model|assistant|bot|screener|ats)\b"
+    r"|^\W*(chatgpt|gpt-?\d*|claude|gemini|llm|ai|assistant|system|model)\s*:"
+    r"|\b(rank|rate|score|mark) (this|the|my) (resume|candidate|applicant|cv) "
+    r"(first|highest|highly|as (a )?(perfect|top|strong))"
+    r"|\boutput (a )?(score|rating) (of )?\d+",
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])"
-    r"|color\s*:\s*(#fff(fff)?\b|white\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))"
-    r"|opacity\s*:\s*0(?![.\d])",
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[0-2](\.\d+)?(px|pt)?\b"
+    r"|(?<![-\w])color\s*:\s*(#f[a-f0-9]f[a-f0-9]f[a-f0-9]\b|#f[a-f0-9]{1}f[a-f0-9]{1}f[a-f0-9]{1}\b"
+    r"|#f[a-f][a-f0-9]f[a-f][a-f0-9]f[a-f][a-f0-9]\b|white\b|snow\b|ivory\b"
+    r"|rgba?\(\s*2[45]\d\s*,\s*2[45]\d\s*,\s*2[45]\d)"
+    r"|opacity\s*:\s*0(\.0\d*)?(?![.\d])"
+    r"|(left|top|text-indent)\s*:\s*-\d{3,}",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,500}>")
@@ -96,6 +105,14 @@ class _VisibleText(HTMLParser):
         self.parts.append(data)
 
 
+def clean_field(text: str) -> tuple[str, list[str]]:
+    """A title or company name: emptied (with a warning) when it is addressed to an AI."""
+    text = _INVISIBLE.sub("", _TAG.sub("", text)).strip()
+    if _INJECTION.search(text):
+        return "", [f"ignored a title or company addressed to an AI: {text[:80]!r}"]
+    return text, []
+
+
 def clean_posting(text: str) -> CleanPosting:
     """Visible, instruction-free text of a posting, with a warning for everything removed."""
     if len(text) > MAX_CHARS:
@@ -117,12 +134,14 @@ def clean_posting(text: str) -> CleanPosting:
         warnings.append("removed invisible zero-width characters")
     kept: list[str] = []
     for line in text.splitlines():
-        if _INJECTION.search(line):
-            warnings.append(
-                f"ignored a line addressed to an AI rather than a person: {line[:80]!r}"
-            )
-            continue
-        kept.append(line.rstrip())
+        # Judge sentence by sentence: one-paragraph pastes hold real requirements too.
+        sentences = _SENTENCE.split(line)
+        flagged = [sentence for sentence in sentences if _INJECTION.search(sentence)]
+        warnings.extend(
+            f"ignored text addressed to an AI rather than a person: {sentence[:80]!r}"
+            for sentence in flagged
+        )
+        kept.append(" ".join(part for part in sentences if part not in flagged).rstrip())
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     if len(re.findall(r"\w+", cleaned)) < MIN_WORDS:
         raise JobDescriptionTooShort(
