@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import time
 from datetime import date
 from typing import Any
@@ -487,3 +488,20 @@ def test_rjdb_pairwise_accuracy_on_a_fixed_subset() -> None:
 
 def test_as_of_date_is_fixed_for_reproducible_figures() -> None:
     assert AS_OF == TODAY
+
+
+def test_irregular_past_tenses_earn_the_same_experience_credit() -> None:
+    from worker.cli import score_lines
+
+    job = (
+        "Backend Engineer. We need 5+ years of experience building APIs in Python for our platform."
+    )
+    base = (
+        "Jane Roe\njane@example.com\nExperience\nPython Engineer, Acme (Jan 2019 - Present)\n- {}"
+    )
+    lines = [
+        json.dumps({"id": verb, "resume": base.format(f"{verb} Python APIs"), "job": job})
+        for verb in ("Built", "Building", "Build")
+    ]
+    scores = {r["id"]: r["match_score"] for r in score_lines(lines)}
+    assert scores["Built"] == scores["Building"] == scores["Build"]

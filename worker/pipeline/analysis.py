@@ -155,6 +155,26 @@ _STEM_EXCEPTIONS = {
     "marketing": "marketing",
     "marketer": "marketing",
     "marketers": "marketing",
+    # Irregular past forms, which resumes are full of ("Built", "Led", "Wrote").
+    "built": "build",
+    "rebuilt": "rebuild",
+    "wrote": "writ",
+    "written": "writ",
+    "led": "lead",
+    "ran": "run",
+    "grew": "grow",
+    "grown": "grow",
+    "taught": "teach",
+    "sold": "sell",
+    "bought": "buy",
+    "drove": "driv",
+    "driven": "driv",
+    "kept": "keep",
+    "spoke": "speak",
+    "spoken": "speak",
+    "brought": "bring",
+    "began": "begin",
+    "begun": "begin",
 }
 
 
@@ -167,10 +187,10 @@ def stem(word: str) -> str:
     consonant, and never shortens a word below three letters.
     """
     w = word
-    if len(w) <= 3 or not w.isalpha():
-        return w
     if w in _STEM_EXCEPTIONS:
         return _STEM_EXCEPTIONS[w]
+    if len(w) <= 3 or not w.isalpha():
+        return w
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith("sses"):
