@@ -15,6 +15,7 @@ from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 from api.extensions import limiter
 from api.identity import current_user_id
 from api.lookup import NotFound, owned_or_404
+from api.polling import poll_response
 from api.schemas import MatchCreate, MatchOut
 from api.security import authenticate
 from models import Job, Match, MatchItem, Resume, db
@@ -120,10 +121,7 @@ class Matches(MethodView):
 @blp.route("/<uuid:match_id>")
 class MatchItemView(MethodView):
     @blp.response(200, MatchOut)
-    def get(self, match_id: uuid.UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def get(self, match_id: uuid.UUID) -> Response | tuple[dict[str, Any], int, dict[str, str]]:
         """Poll a match: progress, then the ranking with each job's explanation."""
         match = owned_or_404(Match, match_id)
-        headers = {}
-        if not match.is_terminal:
-            headers["Retry-After"] = str(current_app.config["POLL_RETRY_AFTER_SECONDS"])
-        return present(match), 200, headers
+        return poll_response(MatchOut(), present(match), terminal=match.is_terminal)

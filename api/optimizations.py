@@ -15,6 +15,7 @@ from api import quotas
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 from api.identity import current_user, current_user_id
 from api.lookup import owned_or_404
+from api.polling import poll_response
 from api.schemas import OptimizationCreate, OptimizationOut
 from api.security import authenticate
 from models import Job, Optimization, Resume, db
@@ -135,10 +136,11 @@ class Optimizations(MethodView):
 @blp.route("/<uuid:optimization_id>")
 class OptimizationItem(MethodView):
     @blp.response(200, OptimizationOut)
-    def get(self, optimization_id: uuid.UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def get(
+        self, optimization_id: uuid.UUID
+    ) -> Response | tuple[dict[str, Any], int, dict[str, str]]:
         """Poll an optimization; `Retry-After` says when to ask again while it runs."""
         optimization = owned_or_404(Optimization, optimization_id)
-        headers = {}
-        if not optimization.is_terminal:
-            headers["Retry-After"] = str(current_app.config["POLL_RETRY_AFTER_SECONDS"])
-        return present(optimization), 200, headers
+        return poll_response(
+            OptimizationOut(), present(optimization), terminal=optimization.is_terminal
+        )

@@ -46,6 +46,9 @@ def test_jobs_come_back_ranked_with_explanations(
     done = poll(client, submitted.headers["Location"])
     assert done["status"] == "succeeded"
     assert (done["succeeded"], done["failed"], done["progress"]) == (3, 0, 100)
+    etag = client.get(submitted.headers["Location"]).headers["ETag"]
+    again = client.get(submitted.headers["Location"], headers={"If-None-Match": etag})
+    assert again.status_code == 304
     ranked = [item["job_id"] for item in done["items"]]
     assert ranked == [fit, partial, none]
     assert [item["rank"] for item in done["items"]] == [1, 2, 3]

@@ -33,6 +33,16 @@ def test_submit_poll_and_download_a_tailored_resume(
 
     done = poll(client, response.headers["Location"])
     assert done["status"] == "succeeded", done["error"]
+    final = client.get(response.headers["Location"])
+    assert "Retry-After" not in final.headers  # finished: no need to ask again
+    unchanged = client.get(
+        response.headers["Location"], headers={"If-None-Match": final.headers["ETag"]}
+    )
+    assert unchanged.status_code == 304 and not unchanged.data
+    assert (
+        client.get(response.headers["Location"], headers={"If-None-Match": '"stale"'}).status_code
+        == 200
+    )
     assert done["progress"] == 100
     assert done["error"] is None
     assert [stage["name"] for stage in done["stages"]] == [
