@@ -11,11 +11,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from api.extensions import limiter
 from api.identity import current_user_id
 from api.lookup import NotFound, owned_or_404
 from api.polling import poll_response
+from api.queue import broker_unavailable, publish
 from api.schemas import MatchCreate, MatchOut
 from api.security import authenticate
 from models import Job, Match, MatchItem, Resume, db
@@ -100,20 +101,10 @@ class Matches(MethodView):
         )
         db.session.add(match)
         db.session.commit()
-        try:
-            current_app.extensions["celery"].send_task(
-                "resumesmith.matching.fan_out", args=[str(match.id)], queue="default"
-            )
-        except Exception:
-            log.exception("publishing match %s failed", match.id)
+        if not publish("resumesmith.matching.fan_out", match.id):
             db.session.delete(match)
             db.session.commit()
-            return problem(
-                503,
-                "broker_unavailable",
-                "The task queue is unavailable, so nothing was started. Try again shortly.",
-                headers={"Retry-After": "10"},
-            )
+            return broker_unavailable()
         body = present(match)
         return body, 202, {"Location": body["links"]["self"]}
 

@@ -9,13 +9,13 @@ from typing import Any
 from flask import Response, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from kombu.exceptions import OperationalError as BrokerError
 
 from api import quotas
-from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from api.identity import current_user, current_user_id
 from api.lookup import owned_or_404
 from api.polling import poll_response
+from api.queue import broker_unavailable, publish
 from api.schemas import OptimizationCreate, OptimizationOut
 from api.security import authenticate
 from models import Job, Optimization, Resume, db
@@ -74,20 +74,6 @@ def present(optimization: Optimization) -> dict[str, Any]:
     }
 
 
-def _enqueue(optimization: Optimization) -> bool:
-    """Hand the id to the broker; False when the broker would not take it."""
-    celery = current_app.extensions["celery"]
-    try:
-        celery.send_task(TASK_NAME, args=[str(optimization.id)], queue="default")
-    except (BrokerError, OSError) as error:
-        log.error("broker refused optimization %s: %s", optimization.id, type(error).__name__)
-        return False
-    except Exception:  # anything else still must not leave a queued row that will never run
-        log.exception("publishing optimization %s failed", optimization.id)
-        return False
-    return True
-
-
 @blp.route("")
 class Optimizations(MethodView):
     @blp.arguments(OptimizationCreate)
@@ -119,16 +105,11 @@ class Optimizations(MethodView):
         db.session.add(optimization)
         # Commit before publishing: a fast worker must find the row it is told to run.
         db.session.commit()
-        if not _enqueue(optimization):
+        if not publish(TASK_NAME, optimization.id):
             db.session.delete(optimization)
             quotas.refund(optimization.user_id)
             db.session.commit()
-            return problem(
-                503,
-                "broker_unavailable",
-                "The task queue is unavailable, so nothing was started. Try again shortly.",
-                headers={"Retry-After": "10"},
-            )
+            return broker_unavailable()
         body = present(optimization)
         return body, 202, {"Location": body["links"]["self"]}
 

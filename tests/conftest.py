@@ -220,3 +220,21 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# Its own Redis database, so the session's worker process cannot take these messages.
+ISOLATED_BROKER = REDIS_URL.rsplit("/", 1)[0] + "/14"
+
+
+@pytest.fixture
+def in_process_worker(app: Flask) -> Iterator[Flask]:
+    """A Celery worker thread in this process, so a test can make one piece of work misbehave."""
+    from celery.contrib.testing.worker import start_worker
+
+    from worker.app import celery_init_app
+
+    redis.Redis.from_url(ISOLATED_BROKER).flushdb()
+    app.config.update(app_config(CELERY_BROKER_URL=ISOLATED_BROKER))
+    celery = celery_init_app(app)
+    with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
+        yield app

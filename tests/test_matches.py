@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import Iterator
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from models import Match, MatchItem, db
-from tests.conftest import REDIS_URL, app_config, as_user, poll
+from tests.conftest import as_user, poll
 from tests.test_api import assert_problem
 from worker import matching
 from worker.pipeline import analysis
@@ -74,21 +71,6 @@ def test_match_input_is_checked_before_anything_starts(
     assert_problem(response, 404, "job_not_found")
     with app.app_context():
         assert db.session.scalars(select(Match)).first() is None
-
-
-ISOLATED_BROKER = REDIS_URL.rsplit("/", 1)[0] + "/12"
-
-
-@pytest.fixture
-def in_process_worker(app: Flask) -> Iterator[Flask]:
-    """A worker thread in this process, so one job's scoring can be made to fail."""
-    redis.Redis.from_url(ISOLATED_BROKER).flushdb()
-    app.config.update(app_config(CELERY_BROKER_URL=ISOLATED_BROKER))
-    from worker.app import celery_init_app
-
-    celery = celery_init_app(app)
-    with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
-        yield app
 
 
 def test_one_failing_job_does_not_sink_the_match(

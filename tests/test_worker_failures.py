@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import REDIS_URL, app_config, poll
+from tests.conftest import poll
 from worker.pipeline import scoring
-
-# Its own Redis database, so the session's worker process cannot take these messages.
-ISOLATED_BROKER = REDIS_URL.rsplit("/", 1)[0] + "/14"
-
-
-@pytest.fixture
-def in_process_worker(app: Flask) -> Iterator[Flask]:
-    """A Celery worker thread in this process, so a test can make one stage misbehave."""
-    redis.Redis.from_url(ISOLATED_BROKER).flushdb()
-    app.config.update(app_config(CELERY_BROKER_URL=ISOLATED_BROKER))
-    from worker.app import celery_init_app
-
-    celery = celery_init_app(app)
-    with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
-        yield app
 
 
 def test_stage_that_raises_fails_the_optimization_and_the_next_one_runs(
