@@ -273,3 +273,26 @@ def test_pipeline_reports_named_ats_checks() -> None:
         "standard_headings",
         "no_tables_or_images",
     } <= names
+
+
+@pytest.mark.parametrize(
+    "name", ["Nguyễn Thị Minh", "José Müller-Łukasiewicz", "Zoë Ødegaard", "Ольга Смирнова"]
+)
+def test_names_beyond_latin1_render_and_extract(name: str) -> None:
+    profile = copy.deepcopy(PROFILE)
+    profile["basics"]["name"] = name
+    for document in (
+        export.render_resume(profile),
+        export.render_cover_letter(profile, ["Hello.", name]),
+    ):
+        text = PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
+        assert name in text
+
+
+def test_renderer_reads_nothing_outside_the_bundled_fonts() -> None:
+    html = export.render_resume_html(PROFILE).replace(
+        "</body>", '<img src="file:///etc/passwd"><img src="http://169.254.169.254/x"></body>'
+    )
+    pdf = export.html_to_pdf(html)  # refused resources are skipped, not fetched
+    assert pdf.startswith(b"%PDF")
+    assert b"root:" not in pdf

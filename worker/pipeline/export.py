@@ -7,10 +7,12 @@ import json
 import re
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from worker.pipeline.errors import StageFailed
 from worker.pipeline.scoring import parse_iso_month
@@ -38,6 +40,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.ChainableUndefined,
     )
     env.filters["month"] = _month
+    env.globals["font_dir"] = FONT_DIR.as_posix()
     return env
 
 
@@ -49,14 +52,17 @@ def _contact(basics: dict[str, Any]) -> list[str]:
     return [str(item) for item in items if item]
 
 
-def _deny_links(uri: str, rel: str) -> str:
-    """xhtml2pdf link callback: resolve no URL at all, so a resume cannot make us fetch one."""
-    return ""
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+def _policy() -> ResourceAccessPolicy:
+    """Read the bundled fonts and nothing else: no remote URLs, no other local files."""
+    return ResourceAccessPolicy(allow_remote=False, base_dir=FONT_DIR)
 
 
 def html_to_pdf(html: str) -> bytes:
     out = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=_deny_links)
+    status = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=_policy())
     if status.err:
         raise StageFailed(
             "the PDF renderer could not lay out this document", code="pdf_render_failed"
