@@ -14,7 +14,7 @@ from models import Match, MatchItem, db
 from tests.conftest import as_user, poll
 from tests.test_api import assert_problem
 from worker import matching
-from worker.pipeline import analysis
+from worker.pipeline import scoring
 
 FIT = "Senior Backend Engineer\nRequirements:\n- Python, PostgreSQL, Celery and Redis\n- Docker"
 PARTIAL = "Data Engineer\nRequirements:\n- Python and SQL\n- Spark, Airflow and Snowflake"
@@ -80,15 +80,15 @@ def test_one_failing_job_does_not_sink_the_match(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     resume_id, _ = resume_and_job
-    real = analysis.analyse_job
+    real = scoring.score_profile
 
-    def flaky(posting, **kwargs):  # type: ignore[no-untyped-def]
-        if "Nurse" in posting.description:
-            raise RuntimeError("analysis blew up")
-        return real(posting, **kwargs)
+    def flaky(profile, job, **kwargs):  # type: ignore[no-untyped-def]
+        if "Nurse" in job.title:
+            raise RuntimeError("scoring blew up")
+        return real(profile, job, **kwargs)
 
     fit, none, partial = _jobs(client, FIT, NONE, PARTIAL)
-    monkeypatch.setattr(analysis, "analyse_job", flaky)
+    monkeypatch.setattr(scoring, "score_profile", flaky)
     submitted = client.post(
         "/api/v1/matches", json={"resume_id": resume_id, "job_ids": [fit, none, partial]}
     )
@@ -127,3 +127,33 @@ def test_a_redelivered_item_is_counted_once(
         matching.fail_item(item_id, "timeout", "late signal")  # and a late failure signal
         db.session.refresh(match)
         assert (match.succeeded, match.failed, match.status) == (1, 0, "succeeded")
+
+
+def test_matches_use_the_stored_analysis(
+    app: Flask, client: FlaskClient, resume_and_job: tuple[str, str]
+) -> None:
+    resume_id, job_id = resume_and_job
+    with app.app_context():
+        from models import Job, Resume
+
+        job = db.session.get(Job, uuid.UUID(job_id))
+        resume = db.session.get(Resume, uuid.UUID(resume_id))
+        assert job is not None and resume is not None
+        stored = dict(job.analysis or {})
+        stored["required_skills"] = ["Haskell"]  # as if an analyst had edited the analysis
+        stored["preferred_skills"] = []
+        stored["skill_names"] = ["Haskell"]
+        stored["requirements"] = []
+        job.analysis = stored
+        match = Match(
+            user_id=resume.user_id,
+            resume_id=resume.id,
+            total=1,
+            items=[MatchItem(user_id=resume.user_id, job_id=job.id, position=0)],
+        )
+        db.session.add(match)
+        db.session.commit()
+        matching.score_item(match.items[0].id)
+        db.session.refresh(match)
+        assert match.items[0].result is not None
+        assert match.items[0].result["missing_skills"] == ["Haskell"]

@@ -505,3 +505,16 @@ def test_irregular_past_tenses_earn_the_same_experience_credit() -> None:
     ]
     scores = {r["id"]: r["match_score"] for r in score_lines(lines)}
     assert scores["Built"] == scores["Building"] == scores["Build"]
+
+
+def test_stored_job_analysis_round_trips() -> None:
+    from worker.pipeline.types import JobAnalysis, JobPosting
+
+    vocab = default_vocabulary()
+    text = (
+        "Senior Data Engineer (Remote)\nRequirements:\n- 5+ years with Python and SQL\n"
+        "- BSc in Computer Science or equivalent\nNice to have: Airflow, Kafka"
+    )
+    original = analysis.analyse_job(JobPosting(description=text, company="Acme"), vocabulary=vocab)
+    restored = JobAnalysis.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert restored == original

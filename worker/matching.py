@@ -21,7 +21,7 @@ from worker import percentiles
 from worker.pipeline import analysis, scoring
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.skills import default_vocabulary
-from worker.pipeline.types import JobPosting
+from worker.pipeline.types import JobAnalysis, JobPosting
 
 log = logging.getLogger(__name__)
 TOP_LINES = 5
@@ -44,6 +44,16 @@ def pending_items(match_id: uuid.UUID) -> list[uuid.UUID]:
     )
 
 
+def _stored_analysis(stored: dict[str, Any] | None) -> JobAnalysis | None:
+    """The job's saved analysis (so POST /jobs/{id}/analysis decides what matches use)."""
+    if not stored:
+        return None
+    try:
+        return JobAnalysis.from_dict(stored)
+    except (TypeError, KeyError, ValueError):
+        return None  # saved by an older version: analyse again
+
+
 def _score(item: MatchItem, match: Match) -> dict[str, Any]:
     version = db.session.scalar(
         select(ResumeVersion).where(
@@ -55,8 +65,10 @@ def _score(item: MatchItem, match: Match) -> dict[str, Any]:
     if version is None or job is None:
         raise ResumesmithError("The resume or job was deleted.", code="source_deleted")
     vocabulary = default_vocabulary()
-    posting = JobPosting(description=job.description, title=job.title, company=job.company)
-    job_analysis = analysis.analyse_job(posting, vocabulary=vocabulary)
+    job_analysis = _stored_analysis(job.analysis)
+    if job_analysis is None:
+        posting = JobPosting(description=job.description, title=job.title, company=job.company)
+        job_analysis = analysis.analyse_job(posting, vocabulary=vocabulary)
     result = scoring.score_profile(version.profile, job_analysis, vocabulary=vocabulary)
     summary = result.to_dict()
     summary["ranked_lines"] = summary["ranked_lines"][:TOP_LINES]

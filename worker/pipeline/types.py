@@ -6,7 +6,7 @@ everything a stage *computes* is a dataclass, so its shape lives in code rather 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 Profile = dict[str, Any]
@@ -106,6 +106,25 @@ class JobAnalysis:
             **{key: value for key, value in data.items() if key not in _SCHEMA_KEYS},
             "skill_names": self.skills,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobAnalysis:
+        """The inverse of `to_dict`, so a stored analysis can be used without re-analysing."""
+        names = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {
+            key: value for key, value in data.items() if key in names and key not in _SCHEMA_KEYS
+        }
+        values.update(
+            title=data.get("title", ""),
+            company=data.get("company", ""),
+            responsibilities=list(data.get("responsibilities") or []),
+            qualifications=list(data.get("qualifications") or []),
+            skills=list(data.get("skill_names") or [s["name"] for s in data.get("skills") or []]),
+            location=(data.get("location") or {}).get("address", ""),
+            remote=data.get("remote"),
+            requirements=[Requirement(**r) for r in data.get("requirements") or []],
+        )
+        return cls(**values)
 
 
 _SCHEMA_KEYS = frozenset(
