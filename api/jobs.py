@@ -8,10 +8,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.identity import current_user_id
 from api.lookup import owned_or_404
 from api.schemas import JobCreate, JobOut
-from api.security import authenticate
+from api.security import authenticate, current_user_id
 from models import Job, db
 from worker.pipeline import analysis
 from worker.pipeline.sanitize import clean_field, clean_posting

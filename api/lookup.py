@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
-from api.identity import current_user_id
+from api.security import current_user_id
 from models import db
 from worker.pipeline.errors import ResumesmithError
 

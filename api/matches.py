@@ -13,12 +13,11 @@ from sqlalchemy import select
 
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from api.extensions import limiter
-from api.identity import current_user_id
 from api.lookup import NotFound, owned_or_404
 from api.polling import poll_response
 from api.queue import broker_unavailable, publish
 from api.schemas import MatchCreate, MatchOut
-from api.security import authenticate
+from api.security import authenticate, current_user_id
 from models import Job, Match, MatchItem, Resume, db
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,11 @@ from flask_smorest import Blueprint
 
 from api import quotas
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
-from api.identity import current_user, current_user_id
 from api.lookup import owned_or_404
 from api.polling import poll_response
 from api.queue import broker_unavailable, publish
 from api.schemas import OptimizationCreate, OptimizationOut
-from api.security import authenticate
+from api.security import authenticate, current_user, current_user_id
 from models import Job, Optimization, Resume, db
 from worker.pipeline.errors import InvalidInput
 

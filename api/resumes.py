@@ -13,14 +13,13 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest
 from werkzeug.utils import secure_filename
 
-from api.identity import current_user_id
 from api.lookup import owned_or_404
 from api.schemas import ResumeCreate, ResumeOut, ResumeUpdate, ResumeVersionOut
-from api.security import authenticate
+from api.security import authenticate, current_user_id
 from models import Resume, ResumeVersion, db
 from worker.pipeline import parsing
 from worker.pipeline.errors import InvalidInput, ResumesmithError
-from worker.pipeline.extract import Limits, TextTooLong, detect_format, parse_document
+from worker.pipeline.extract import Limits, TextTooLong, parse_document
 from worker.pipeline.types import ParsedResume
 
 blp = Blueprint("resumes", __name__, url_prefix="/api/v1/resumes", description="Source resumes")
@@ -33,7 +32,6 @@ UPLOAD_DOC = {
         "multipart/form-data": {"schema": "UploadSchema"},
     },
 }
-SOURCE_FORMATS = {"json": "json_resume"}
 
 
 class InvalidJson(ResumesmithError):
@@ -49,9 +47,8 @@ def _from_upload() -> tuple[ParsedResume, dict[str, Any]]:
     data = upload.read()
     # The type is decided by the bytes inside, never by the name or the client's Content-Type.
     parsed = parse_document(data, limits=Limits())
-    kind = detect_format(data)
     return parsed, {
-        "source_format": SOURCE_FORMATS.get(kind, kind),
+        "source_format": parsed.source_format,
         "source_text": None,
         "source_filename": secure_filename(upload.filename or "")[:255] or None,
         "source_file": data,

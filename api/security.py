@@ -174,10 +174,20 @@ def new_api_key() -> tuple[str, str]:
     return f"{prefix}_{secrets.token_urlsafe(32)}", prefix
 
 
+def _verified_api_key(key: str) -> ApiKey | None:
+    """The key's row if `key` is genuine; looked up once per request (rate limit, then auth)."""
+    cache = g.setdefault("verified_api_keys", {})
+    if key not in cache:
+        prefix = key[: len(API_KEY_PREFIX) + 8]
+        row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        genuine = row is not None and hmac.compare_digest(row.key_hash, hash_api_key(key))
+        cache[key] = row if genuine else None
+    return cache[key]
+
+
 def _user_from_api_key(key: str) -> User:
-    prefix = key[: len(API_KEY_PREFIX) + 8]
-    row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-    if row is None or not hmac.compare_digest(row.key_hash, hash_api_key(key)):
+    row = _verified_api_key(key)
+    if row is None:
         raise Unauthorized("The API key is not valid.", code="invalid_api_key")
     user = db.session.get(User, row.user_id)
     if user is None or not user.is_active:
@@ -232,9 +242,8 @@ def rate_limit_key() -> str:
     if key:
         # Only a real key gets its own bucket; made-up keys share the caller's address bucket,
         # so rotating random keys cannot dodge the limit.
-        prefix = key.strip()[: len(API_KEY_PREFIX) + 8]
-        row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-        if row is not None and hmac.compare_digest(row.key_hash, hash_api_key(key.strip())):
+        row = _verified_api_key(key.strip())
+        if row is not None:
             return f"key:{row.id}"
         return "ip:" + (request.remote_addr or "unknown")
     header = request.headers.get("Authorization", "")

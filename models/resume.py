@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Model, Timestamped, db
@@ -68,6 +68,15 @@ class Resume(Timestamped, Model):
         )
         db.session.add(version)
         return version
+
+
+def resume_version(resume_id: uuid.UUID, version: int) -> ResumeVersion | None:
+    """The profile version an optimization or match was submitted with."""
+    return db.session.scalar(
+        select(ResumeVersion).where(
+            ResumeVersion.resume_id == resume_id, ResumeVersion.version == version
+        )
+    )
 
 
 class ResumeVersion(Timestamped, Model):

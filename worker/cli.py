@@ -11,7 +11,7 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from worker.pipeline.errors import ResumesmithError
-from worker.pipeline.extract import detect_format, parse_document
+from worker.pipeline.extract import parse_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -48,14 +48,13 @@ def optimize_files(
         upgrade()
         data = resume.read_bytes()
         parsed = parse_document(data)
-        source_format = {"json": "json_resume"}.get(detect_format(data), detect_format(data))
         user_id = ensure_local_user().id
         resume_row = Resume.new(
             user_id=user_id,
             profile=parsed.profile,
             warnings=parsed.warnings,
             confidence=parsed.confidence,
-            source_format=source_format,
+            source_format=parsed.source_format,
             source_filename=resume.name[:255],
             source_file=data,
         )

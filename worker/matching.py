@@ -15,8 +15,9 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from api.errors import problem_object
-from models import Job, Match, MatchItem, ResumeVersion, db
+from models import Job, Match, MatchItem, db
 from models.db import utcnow
+from models.resume import resume_version
 from worker import percentiles
 from worker.pipeline import analysis, scoring
 from worker.pipeline.errors import ResumesmithError
@@ -55,12 +56,7 @@ def _stored_analysis(stored: dict[str, Any] | None) -> JobAnalysis | None:
 
 
 def _score(item: MatchItem, match: Match) -> dict[str, Any]:
-    version = db.session.scalar(
-        select(ResumeVersion).where(
-            ResumeVersion.resume_id == match.resume_id,
-            ResumeVersion.version == match.resume_version,
-        )
-    )
+    version = resume_version(match.resume_id, match.resume_version)
     job = db.session.get(Job, item.job_id)
     if version is None or job is None:
         raise ResumesmithError("The resume or job was deleted.", code="source_deleted")

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from api.errors import problem_object
-from models import STAGES, Document, Job, Optimization, ResumeVersion, db
+from models import STAGES, Document, Job, Optimization, db
 from models.db import utcnow
+from models.resume import resume_version
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.run import Outcome, run_pipeline
 from worker.pipeline.types import JobPosting, Options
@@ -133,12 +134,7 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
     optimization.started_at = optimization.started_at or utcnow()
     db.session.commit()
 
-    version = db.session.scalar(
-        select(ResumeVersion).where(
-            ResumeVersion.resume_id == optimization.resume_id,
-            ResumeVersion.version == optimization.resume_version,
-        )
-    )
+    version = resume_version(optimization.resume_id, optimization.resume_version)
     job = db.session.get(Job, optimization.job_id)
     if version is None or job is None:
         _fail(optimization, "source_deleted", "The resume or job was deleted before it ran.", 410)

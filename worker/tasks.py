@@ -19,14 +19,19 @@ OPTIMIZE = "resumesmith.pipeline.optimize"
 SCORE = "resumesmith.matching.score"
 
 
+# Only a lost database connection is worth retrying; pipeline errors are deterministic.
+RETRY_ON_DATABASE_LOSS: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
 @shared_task(
     name=OPTIMIZE,
-    acks_late=True,
-    # Only a lost database connection is worth retrying; pipeline errors are deterministic.
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
+    **RETRY_ON_DATABASE_LOSS,
     # Five offline stages take well under a second; an LLM provider can take minutes.
     soft_time_limit=240,
     time_limit=300,
@@ -46,11 +51,7 @@ def fan_out_match(match_id: str) -> int:
 
 @shared_task(
     name=SCORE,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
+    **RETRY_ON_DATABASE_LOSS,
     soft_time_limit=30,
     time_limit=60,
 )

@@ -21,7 +21,7 @@ import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -202,11 +202,12 @@ def parse_document(data: bytes, *, limits: Limits = Limits()) -> ParsedResume:
     with _only_document_errors():
         extracted = _extract(bytes(data), limits)
         if extracted.format != "json":
-            return parse_text(extracted.text)
+            return replace(parse_text(extracted.text), source_format=extracted.format)
         try:
-            return normalise_json_resume(_json_object(extracted.text))
+            parsed = normalise_json_resume(_json_object(extracted.text))
         except ValueError as exc:  # the normaliser explains what is wrong in plain words
             raise UnreadableDocument(f"The JSON file is not a JSON Resume: {exc}.") from exc
+        return replace(parsed, source_format="json_resume")
 
 
 @contextmanager

@@ -21,6 +21,8 @@ class ParsedResume:
     warnings: list[str] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
     """0–1 per section (`basics`, `work`, `education`, `skills`, …): how sure the parser is."""
+    source_format: str = field(default="", compare=False)
+    """For uploads: `pdf`, `docx`, `text` or `json_resume`, as read from the bytes."""
 
 
 @dataclass(frozen=True)
