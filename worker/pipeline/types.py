@@ -199,12 +199,50 @@ class MatchResult:
 
 
 @dataclass
+class AICall:
+    """One request to a language model (or its cache), as accounted in `ai_calls`."""
+
+    provider: str
+    model: str
+    prompt_version: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: int = 0
+    cache_hit: bool = False
+    outcome: str = "ok"
+    """`ok`, or the stable code of what went wrong (`llm_rate_limited`, `llm_timeout`, …)."""
+    attempt: int = 1
+
+
+@dataclass
 class Tailored:
     """Stage 3 output: the user's own profile reordered and emphasised for the job."""
 
     profile: Profile
     cover_letter: list[str]
     """Cover-letter paragraphs, in order."""
+    provider: str = "local"
+    """The provider that actually wrote it (after any fallback)."""
+    model: str = ""
+    prompt_version: str = ""
+    language: str = "en"
+    calls: list[AICall] = field(default_factory=list)
+    fallbacks: list[dict[str, str]] = field(default_factory=list)
+    """Providers tried before `provider`, each with the code of why it was skipped."""
+    notes: list[str] = field(default_factory=list)
+    """Edits we refused (e.g. a rephrasing that added a skill) and other things a user should see."""
+
+    def generator(self) -> dict[str, Any]:
+        """Who wrote the documents, stored with each one and shown in the result."""
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "prompt_version": self.prompt_version,
+            "language": self.language,
+            "fallbacks": self.fallbacks,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -246,6 +284,10 @@ class RenderedDocument:
     content: bytes
 
 
+STRENGTHS = ("light", "balanced", "full")
+TONES = ("professional", "warm", "confident", "concise")
+
+
 @dataclass(frozen=True)
 class Options:
     """What the user asked for; validated by the API before any work starts."""
@@ -254,6 +296,14 @@ class Options:
     length_pages: int = 1
     cover_letter: bool = True
     provider: str = "local"
+    strength: str = "balanced"
+    """`light` reorders and emphasises; `balanced` also rephrases bullets; `full` also rewrites
+    the summary and skills section."""
+    tone: str = "professional"
+    language: str | None = None
+    """Language of the documents; None means the language of the job posting."""
+    redact_pii: bool | None = None
+    """None means: on for cloud providers, off for the offline engine and local models."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Options:
