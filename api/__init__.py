@@ -18,7 +18,9 @@ from api import (
     jobs,
     matches,
     optimizations,
+    providers,
     resumes,
+    usage,
 )
 from api.config import settings_from_env
 from api.errors import ProblemApi, register_error_handlers
@@ -64,9 +66,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.spec.components.schema("UploadSchema", schema=UploadSchema)
     celery_init_app(app)
     register_error_handlers(app)
-    for module in (health, auth, resumes, jobs, optimizations, matches, documents, api_keys, admin):
+    for module in (
+        health,
+        auth,
+        resumes,
+        jobs,
+        optimizations,
+        matches,
+        documents,
+        api_keys,
+        admin,
+        providers,
+    ):
         api.register_blueprint(module.blp)
     api.register_blueprint(auth.me_blp)
+    api.register_blueprint(usage.blp)
     limiter.exempt(health.blp)
     app.register_blueprint(commands.bp)
     return app

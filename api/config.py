@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from worker.pipeline.errors import ResumesmithError
+from worker.pipeline.providers import PROVIDERS, llm_settings_from_env
 
 DEFAULT_SECRET = "resumesmith-development-secret-change-me"
 VAR_DIR = Path(os.environ.get("RESUMESMITH_VAR_DIR", "var"))
@@ -56,6 +57,16 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                 f"{', '.join(missing)} must be set to a private value of 16+ characters "
                 "when RESUMESMITH_ENV=production"
             )
+    try:
+        llm = llm_settings_from_env(env)
+    except (ValueError, TypeError, IndexError) as error:
+        raise ConfigError(f"LLM settings are invalid: {error}") from error
+    for name in (llm.default, *llm.fallback):
+        if name not in PROVIDERS:
+            raise ConfigError(
+                f"Unknown LLM provider '{name}' in LLM_PROVIDER/LLM_FALLBACK; "
+                f"choose from {', '.join(PROVIDERS)}."
+            )
     return {
         "RESUMESMITH_ENV": environment,
         "SECRET_KEY": secret,
@@ -64,7 +75,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL", redis_url),
-        "LLM_PROVIDER": env.get("LLM_PROVIDER", "local"),
+        "LLM": llm,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
         "API_TITLE": "resumesmith",
         "API_VERSION": "v1",

@@ -6,7 +6,7 @@ import logging
 import uuid
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -14,11 +14,11 @@ from api import quotas
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from api.lookup import owned_or_404
 from api.polling import poll_response
+from api.providers import require_available
 from api.queue import broker_unavailable, publish
 from api.schemas import OptimizationCreate, OptimizationOut
 from api.security import authenticate, current_user, current_user_id
 from models import Job, Optimization, Resume, db
-from worker.pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 blp = Blueprint(
@@ -27,7 +27,6 @@ blp = Blueprint(
 blp.before_request(authenticate)
 TASK_NAME = "resumesmith.pipeline.optimize"
 PROBLEM: dict[str, Any] = {"schema": ProblemSchema, "content_type": PROBLEM_MEDIA_TYPE}
-PROVIDERS = ("local",)
 
 
 def present(optimization: Optimization) -> dict[str, Any]:
@@ -49,6 +48,7 @@ def present(optimization: Optimization) -> dict[str, Any]:
                     "size": doc.size,
                     "sha256": doc.sha256,
                     "url": url_for("documents.document_content", document_id=doc.id),
+                    "generator": doc.generator,
                 }
                 for doc in optimization.documents
             ],
@@ -86,13 +86,7 @@ class Optimizations(MethodView):
         resume = owned_or_404(Resume, data["resume_id"])
         job = owned_or_404(Job, data["job_id"])
         options = dict(data["options"])
-        options["provider"] = options.get("provider") or current_app.config["LLM_PROVIDER"]
-        if options["provider"] not in PROVIDERS:
-            raise InvalidInput(
-                f"Provider '{options['provider']}' is not available on this server; "
-                f"available: {', '.join(PROVIDERS)}.",
-                code="provider_unavailable",
-            )
+        options["provider"] = require_available(options.get("provider"))
         quotas.consume(current_user())
         optimization = Optimization.new(
             user_id=current_user_id(),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from worker.pipeline.export import TEMPLATES
+from worker.pipeline.providers import PROVIDERS
+from worker.pipeline.types import STRENGTHS, TONES
 
 MAX_TEXT = 50_000
 MAX_DEPTH = 12
@@ -132,7 +134,24 @@ class OptionsSchema(Schema):
     template = fields.String(load_default="classic", validate=validate.OneOf(TEMPLATES))
     length_pages = fields.Integer(load_default=1, strict=True, validate=validate.OneOf([1, 2]))
     cover_letter = fields.Boolean(load_default=True, truthy={True}, falsy={False})
-    provider = Text(load_default=None, validate=validate.Length(max=40))
+    provider = fields.String(
+        load_default=None,
+        validate=validate.OneOf(PROVIDERS),
+        metadata={"description": "default: the server's LLM_PROVIDER; see GET /api/v1/providers"},
+    )
+    strength = fields.String(load_default="balanced", validate=validate.OneOf(STRENGTHS))
+    tone = fields.String(load_default="professional", validate=validate.OneOf(TONES))
+    language = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[a-z]{2}$", error="Use a two-letter ISO 639-1 code."),
+        metadata={"description": "default: the language of the job posting"},
+    )
+    redact_pii = fields.Boolean(
+        load_default=None,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "default: on for cloud providers (openai, anthropic)"},
+    )
 
 
 class OptimizationCreate(Schema):
@@ -158,6 +177,10 @@ class DocumentOut(Schema):
     size = fields.Integer()
     sha256 = fields.String()
     url = fields.String()
+    generator = fields.Dict(
+        allow_none=True,
+        metadata={"description": "who wrote it: provider, model, prompt_version, language, …"},
+    )
 
 
 class ResultOut(Schema):
@@ -282,3 +305,79 @@ class MatchOut(Stamped):
     started_at = UTCDateTime(allow_none=True)
     finished_at = UTCDateTime(allow_none=True)
     links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class Instant(fields.DateTime):
+    """An ISO 8601 date or date-time, in UTC when no offset is given.
+
+    A date alone means the start of that day, or with `day_end` the start of the next one, so
+    `until=2026-01-31` includes the 31st.
+    """
+
+    def __init__(self, *, day_end: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.day_end = day_end
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise self.make_error("invalid", input=value, obj_type="date") from None
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+            return moment + timedelta(days=1) if self.day_end else moment
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class UsageQuery(Schema):
+    since = Instant(metadata={"description": "start, inclusive; default 30 days before `until`"})
+    until = Instant(day_end=True, metadata={"description": "end, exclusive; default now"})
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "since" in data and "until" in data and data["since"] >= data["until"]:
+            raise ValidationError("Must be before `until`.", "since")
+
+
+class UsageMeasures(Schema):
+    calls = fields.Integer(metadata={"description": "requests, retries and cache hits alike"})
+    cache_hits = fields.Integer()
+    failures = fields.Integer(metadata={"description": "calls whose outcome was not `ok`"})
+    input_tokens = fields.Integer()
+    output_tokens = fields.Integer()
+    cost_usd = fields.Float(metadata={"description": "estimate from the configured price table"})
+
+
+class UsageTotalsOut(UsageMeasures):
+    latency_ms_median = fields.Integer(
+        allow_none=True, metadata={"description": "over calls that reached a provider"}
+    )
+
+
+class UsageByModelOut(UsageMeasures):
+    provider = fields.String()
+    model = fields.String()
+
+
+class UsageOut(Schema):
+    since = UTCDateTime()
+    until = UTCDateTime()
+    totals = fields.Nested(UsageTotalsOut)
+    by_provider = fields.List(fields.Nested(UsageByModelOut))
+
+
+class ProviderOut(Schema):
+    name = fields.String()
+    available = fields.Boolean()
+    default = fields.Boolean()
+    model = fields.String()
+    cloud = fields.Boolean(metadata={"description": "requests leave the machine"})
+    circuit = fields.String(metadata={"description": "closed, open or half_open"})
+    reason = fields.String(metadata={"description": "what to configure when unavailable"})
+
+
+class ProvidersOut(Schema):
+    default = fields.String()
+    fallback = fields.List(fields.String())
+    providers = fields.List(fields.Nested(ProviderOut))

@@ -44,14 +44,16 @@ def main() -> None:
     profile = parsing.parse_text(text).profile
     job = analysis.analyse_job(posting, vocabulary=vocab)
     match = scoring.score_profile(profile, job, vocabulary=vocab)
-    tailored = generation.tailor(profile, job, match, options=Options())
+    tailored = generation.generate(profile, job, match, options=Options())
 
     baseline = median_ms(lambda: export.html_to_pdf("<p>baseline</p>"), runs)
     rows = {
         "parse (text resume)": lambda: parsing.parse_text(text),
         "1 job_analysis": lambda: analysis.analyse_job(posting, vocabulary=vocab),
         "2 profile_scoring": lambda: scoring.score_profile(profile, job, vocabulary=vocab),
-        "3 document_generation": lambda: generation.tailor(profile, job, match, options=Options()),
+        "3 document_generation": lambda: generation.generate(
+            profile, job, match, options=Options()
+        ),
         "4 quality_validation": lambda: validation.validate(
             profile, tailored, job, vocabulary=vocab
         ),

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; import from here."""
 
 from models.aggregate import ScoreAggregate, ScoreSample
+from models.ai_call import AICallRecord, record_calls, usage_summary
 from models.api_key import ApiKey
 from models.db import db
 from models.document import Document
@@ -17,6 +18,7 @@ __all__ = [
     "ROLES",
     "STAGES",
     "TERMINAL",
+    "AICallRecord",
     "ApiKey",
     "DailyUsage",
     "Document",
@@ -32,4 +34,6 @@ __all__ = [
     "User",
     "db",
     "ensure_local_user",
+    "record_calls",
+    "usage_summary",
 ]

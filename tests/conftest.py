@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -15,11 +16,14 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from api import create_app
 from models import db
+from worker.pipeline.llm import KEY_PREFIX, RedisStore
+from worker.pipeline.providers import llm_settings_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -30,11 +34,33 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
 AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 TABLES = (
-    "match_items, matches, documents, optimization_stages, optimizations, jobs, resume_versions,"
-    " resumes, api_keys, score_aggregates, score_samples,"
+    "ai_calls, match_items, matches, documents, optimization_stages, optimizations, jobs,"
+    " resume_versions, resumes, api_keys, score_aggregates, score_samples,"
     " daily_usage, users"
 )
 PASSWORD = "correct horse battery staple"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# One local server plays OpenAI, Anthropic and Ollama for the whole run; the worker process is
+# started pointing at it, so end-to-end runs reach the same stub as in-process tests.
+LLM_STUB_URL = f"http://127.0.0.1:{_free_port()}"
+LLM_ENV = {
+    "OPENAI_API_KEY": "sk-test-openai",
+    "OPENAI_BASE_URL": LLM_STUB_URL + "/v1",
+    "ANTHROPIC_API_KEY": "sk-ant-test",
+    "ANTHROPIC_BASE_URL": LLM_STUB_URL,
+    "OLLAMA_BASE_URL": LLM_STUB_URL + "/ollama/v1",
+    "LLM_TIMEOUT_SECONDS": "5",
+    "OLLAMA_TIMEOUT_SECONDS": "5",
+    "LLM_BACKOFF_SECONDS": "0.01",
+    "LLM_MAX_RETRIES": "2",
+}
 
 
 def app_config(**overrides: Any) -> dict[str, Any]:
@@ -46,6 +72,7 @@ def app_config(**overrides: Any) -> dict[str, Any]:
         "REDIS_URL": REDIS_URL,
         "TOKEN_BLOCKLIST_URL": AUTH_REDIS_URL,
         "RATELIMIT_STORAGE_URI": AUTH_REDIS_URL,
+        "LLM": llm_settings_from_env(LLM_ENV),
         **overrides,
     }
 
@@ -167,6 +194,7 @@ def celery_worker_process(migrated: None) -> Iterator[subprocess.Popen[str]]:
         "DATABASE_URL": DATABASE_URL,
         "CELERY_BROKER_URL": REDIS_URL,
         "REDIS_URL": REDIS_URL,
+        **LLM_ENV,
     }
     log_path = ROOT / "var" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -238,3 +266,24 @@ def in_process_worker(app: Flask) -> Iterator[Flask]:
     celery = celery_init_app(app)
     with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
         yield app
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """The LLM stub server (threaded: a hanging reply must not block the retry behind it)."""
+    host, port = LLM_STUB_URL.removeprefix("http://").split(":")
+    server = HTTPServer(host=host, port=int(port), threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def llm_store() -> RedisStore:
+    """The Redis store of LLM caches and circuits, emptied so no test sees another's."""
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{KEY_PREFIX}:*"))
+    if keys:
+        client.delete(*keys)
+    return RedisStore(client)

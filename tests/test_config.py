@@ -11,7 +11,9 @@ def test_defaults_need_no_services() -> None:
     settings = settings_from_env({})
     assert settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert settings["SQLALCHEMY_DATABASE_URI"].endswith("var/resumesmith.db")
-    assert settings["LLM_PROVIDER"] == "local"
+    assert settings["LLM"].default == "local"
+    assert settings["LLM"].chain("local") == ["local"]
+    assert not settings["LLM"].available("openai")
     assert settings["CELERY_BROKER_URL"] == settings["REDIS_URL"]
 
 

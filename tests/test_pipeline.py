@@ -139,7 +139,7 @@ def test_match_score_rewards_coverage_and_explains_gaps() -> None:
 def test_generation_orders_by_relevance_and_keeps_every_employer() -> None:
     job = analysis.analyse_job(POSTING, vocabulary=VOCAB)
     match = scoring.score_profile(PROFILE, job, vocabulary=VOCAB)
-    tailored = generation.tailor(PROFILE, job, match, options=Options())
+    tailored = generation.generate(PROFILE, job, match, options=Options())
     highlights = tailored.profile["work"][0]["highlights"]
     assert highlights[-1] == "Organised the team offsite and the reading group"
     assert [w["name"] for w in tailored.profile["work"]] == ["Lotus Logistics", "Saigon Soft"]
@@ -155,11 +155,11 @@ def test_generation_orders_by_relevance_and_keeps_every_employer() -> None:
 
 def test_one_page_trims_bullets_but_not_jobs() -> None:
     profile = copy.deepcopy(PROFILE)
-    profile["work"][1]["highlights"] = [f"Shipped feature {n} in Python" for n in range(10)]
+    profile["work"][1]["highlights"] = [f"Shipped feature {n} in Python" for n in range(60)]
     job = analysis.analyse_job(POSTING, vocabulary=VOCAB)
     match = scoring.score_profile(profile, job, vocabulary=VOCAB)
-    one = generation.tailor(profile, job, match, options=Options(length_pages=1))
-    two = generation.tailor(profile, job, match, options=Options(length_pages=2))
+    one = generation.generate(profile, job, match, options=Options(length_pages=1))
+    two = generation.generate(profile, job, match, options=Options(length_pages=2))
     assert len(one.profile["work"]) == len(two.profile["work"]) == 2
     assert len(one.profile["work"][1]["highlights"]) < len(two.profile["work"][1]["highlights"])
 

@@ -25,7 +25,10 @@ def optimize_files(
     company: str = "",
     template: str = "classic",
     length_pages: int = 1,
-    provider: str = "local",
+    provider: str | None = None,
+    strength: str = "balanced",
+    tone: str = "professional",
+    language: str | None = None,
 ) -> dict[str, object]:
     """Run one optimization in-process on the embedded database; write its documents to `out`."""
     from flask_migrate import upgrade
@@ -36,14 +39,24 @@ def optimize_files(
     from worker.runner import execute_optimization
 
     options = OptionsSchema().load(
-        {"template": template, "length_pages": length_pages, "provider": provider}
+        {
+            "template": template,
+            "length_pages": length_pages,
+            "provider": provider,
+            "strength": strength,
+            "tone": tone,
+            "language": language,
+        }
     )
-    if options["provider"] != "local":
+    app = create_app()
+    llm = app.config["LLM"]
+    options["provider"] = options["provider"] or llm.default
+    if not llm.available(options["provider"]):
         raise ResumesmithError(
-            f"provider '{provider}' is not available offline; use --provider local",
+            f"provider '{options['provider']}' is not configured "
+            f"({llm.get(options['provider']).unavailable_reason}); or use --provider local",
             code="provider_unavailable",
         )
-    app = create_app()
     with app.app_context():
         upgrade()
         data = resume.read_bytes()
@@ -156,7 +169,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     opt.add_argument("--company", default="")
     opt.add_argument("--template", default="classic")
     opt.add_argument("--length", type=int, choices=(1, 2), default=1, help="pages")
-    opt.add_argument("--provider", default="local")
+    opt.add_argument(
+        "--provider",
+        choices=("local", "openai", "anthropic", "ollama"),
+        help="default: LLM_PROVIDER, else the offline engine",
+    )
+    opt.add_argument("--strength", choices=("light", "balanced", "full"), default="balanced")
+    opt.add_argument(
+        "--tone", choices=("professional", "warm", "confident", "concise"), default="professional"
+    )
+    opt.add_argument("--language", help="two-letter code; default: the posting's language")
 
     score = commands.add_parser(
         "score", help="score resume/job pairs from JSON lines: {id, resume, job} per line"
@@ -192,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 template=args.template,
                 length_pages=args.length,
                 provider=args.provider,
+                strength=args.strength,
+                tone=args.tone,
+                language=args.language,
             )
             return _print_result(result)
         if args.command == "score":

@@ -12,14 +12,18 @@ import uuid
 from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from api.errors import problem_object
 from models import STAGES, Document, Job, Optimization, db
+from models.ai_call import record_calls
 from models.db import utcnow
 from models.resume import resume_version
 from worker.pipeline.errors import ResumesmithError
+from worker.pipeline.generation import GenerationFailed, LLMRuntime
+from worker.pipeline.llm import RedisStore
 from worker.pipeline.run import Outcome, run_pipeline
 from worker.pipeline.types import JobPosting, Options
 
@@ -89,6 +93,16 @@ def fail_unfinished(optimization_id: uuid.UUID, code: str, detail: str) -> None:
     _fail(optimization, code, detail)
 
 
+_STORES: dict[str, RedisStore] = {}
+
+
+def llm_runtime() -> LLMRuntime:
+    """Model settings from the app, with the cache and circuits in Redis shared by all workers."""
+    url = current_app.config["REDIS_URL"]
+    store = _STORES.get(url) or _STORES.setdefault(url, RedisStore.from_url(url))
+    return LLMRuntime(settings=current_app.config["LLM"], store=store)
+
+
 def _store_documents(optimization: Optimization, outcome: Outcome) -> None:
     """Upsert by (kind, format): a re-delivered task replaces its files, never duplicates them."""
     existing = {
@@ -107,6 +121,7 @@ def _store_documents(optimization: Optimization, outcome: Outcome) -> None:
                 format=rendered.format,
             )
             db.session.add(doc)
+        doc.generator = outcome.tailored.generator()
         doc.media_type = rendered.media_type
         doc.filename = rendered.filename
         doc.content = rendered.content
@@ -146,10 +161,13 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
             JobPosting(description=job.description, title=job.title, company=job.company),
             Options.from_dict(optimization.options),
             on_stage=recorder,
+            runtime=llm_runtime(),
         )
     except ResumesmithError as error:
         db.session.rollback()
         recorder.fail_current()
+        if isinstance(error, GenerationFailed):
+            record_calls(optimization.user_id, optimization.id, error.calls)
         _fail(optimization, error.code, error.detail, error.status)
         return "failed"
     except SoftTimeLimitExceeded:
@@ -173,6 +191,7 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
 
     try:
         _store_documents(optimization, outcome)
+        record_calls(optimization.user_id, optimization.id, outcome.tailored.calls)
         job.analysis = outcome.analysis.to_dict()
         optimization.match_score = outcome.match.score
         optimization.ats_score = outcome.quality.ats_score

@@ -110,13 +110,24 @@ def render_resume(
 
 
 def render_cover_letter(
-    profile: Profile, paragraphs: list[str], *, company: str = "", role: str = ""
+    profile: Profile,
+    paragraphs: list[str],
+    *,
+    company: str = "",
+    role: str = "",
+    language: str = "en",
 ) -> RenderedDocument:
     basics = profile.get("basics") or {}
     html = (
         _environment()
         .get_template("cover_letter.html")
-        .render(basics=basics, contact=_contact(basics), paragraphs=paragraphs, paper="a4")
+        .render(
+            basics=basics,
+            contact=_contact(basics),
+            paragraphs=paragraphs,
+            paper="a4",
+            language=language,
+        )
     )
     return RenderedDocument(
         kind="cover_letter",

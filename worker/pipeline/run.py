@@ -52,6 +52,7 @@ class Outcome:
             "quality_passed": self.quality.passed,
             "violations": self.quality.violations,
             "ats_checks": [asdict(check) for check in self.quality.checks],
+            "generator": self.tailored.generator(),
         }
 
 
@@ -61,6 +62,7 @@ def run_pipeline(
     options: Options,
     *,
     on_stage: StageListener | None = None,
+    runtime: generation.LLMRuntime | None = None,
 ) -> Outcome:
     """Run job analysis → scoring → generation → validation → export for one resume and job."""
 
@@ -78,7 +80,15 @@ def run_pipeline(
     with stage("profile_scoring"):
         match = scoring.score_profile(profile, job, vocabulary=vocabulary)
     with stage("document_generation"):
-        tailored = generation.tailor(profile, job, match, options=options)
+        tailored = generation.generate(
+            profile,
+            job,
+            match,
+            options=options,
+            posting_text=posting.description,
+            runtime=runtime,
+            vocabulary=vocabulary,
+        )
     with stage("quality_validation"):
         quality = validation.validate(
             profile,
@@ -99,7 +109,11 @@ def run_pipeline(
         if tailored.cover_letter:
             outcome.documents.append(
                 export.render_cover_letter(
-                    tailored.profile, tailored.cover_letter, company=company, role=role
+                    tailored.profile,
+                    tailored.cover_letter,
+                    company=company,
+                    role=role,
+                    language=tailored.language,
                 )
             )
         report = {

@@ -231,7 +231,7 @@ class Tailored:
     fallbacks: list[dict[str, str]] = field(default_factory=list)
     """Providers tried before `provider`, each with the code of why it was skipped."""
     notes: list[str] = field(default_factory=list)
-    """Edits we refused (e.g. a rephrasing that added a skill) and other things a user should see."""
+    """Edits we refused (a rephrasing that added a skill …) and other things to show the user."""
 
     def generator(self) -> dict[str, Any]:
         """Who wrote the documents, stored with each one and shown in the result."""
