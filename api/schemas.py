@@ -194,6 +194,12 @@ class ResultOut(Schema):
         fields.Dict(), metadata={"description": "named ATS checks: name, passed, detail, fix"}
     )
     documents = fields.List(fields.Nested(DocumentOut))
+    generator = fields.Dict(
+        metadata={
+            "description": "who wrote the documents: provider, model, prompt_version, language, "
+            "fallbacks tried first (with why they failed) and notes on refused edits"
+        }
+    )
 
 
 class OptimizationOut(Stamped):

@@ -152,17 +152,6 @@ def test_bad_options_are_422_before_anything_runs(
     assert "resume_id" in assert_problem(response, 422, "validation_failed")["errors"]
 
 
-def test_unconfigured_provider_is_refused_at_submit(
-    client: FlaskClient, resume_and_job: tuple[str, str]
-) -> None:
-    resume_id, job_id = resume_and_job
-    response = client.post(
-        "/api/v1/optimizations",
-        json={"resume_id": resume_id, "job_id": job_id, "options": {"provider": "openai"}},
-    )
-    assert_problem(response, 422, "provider_unavailable")
-
-
 def test_request_id_is_echoed_when_the_client_sends_one(client: FlaskClient) -> None:
     response = client.get(
         "/api/v1/jobs/" + str(uuid.uuid4()), headers={"X-Request-ID": "abc12345-x"}

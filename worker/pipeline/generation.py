@@ -137,7 +137,12 @@ def _with_model(
     settings = caller.settings.get(name)
     provider = provider_for(settings)
     redact = options.redact_pii if options.redact_pii is not None else name in CLOUD
-    redactor = Redactor.from_profile(profile) if redact else None
+    redactor = (
+        # The employer and role being applied to are public: never mistake them for the person.
+        Redactor.from_profile(profile, public_text=[analysis.company, analysis.title])
+        if redact
+        else None
+    )
     data = {
         "job_json": edits.render_data(edits.job_payload(analysis)),
         "resume_json": edits.render_data(edits.resume_payload(profile)),

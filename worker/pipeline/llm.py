@@ -214,13 +214,17 @@ class Caller:
         return f"{KEY_PREFIX}:cache:{hashlib.sha256(material.encode()).hexdigest()}"
 
     def _account(self, provider: Provider, completion: Completion | None, **fields: Any) -> None:
-        model = (completion.model if completion else "") or provider.model
+        # Accounted under the model we asked for, so a month groups one row per model; the
+        # price follows the dated snapshot that answered, which can differ.
+        model = provider.model
+        snapshot = (completion.model if completion else "") or model
         # Only tokens a provider processed (and billed) count; a cache hit processed none.
         billed = completion is not None and not fields.get("cache_hit")
         tokens_in = completion.input_tokens if billed and completion else 0
         tokens_out = completion.output_tokens if billed and completion else 0
         # Local servers cost nothing per token, whatever their model is called.
-        cost = self.settings.cost(model, tokens_in, tokens_out) if provider.name in CLOUD else 0.0
+        cloud = provider.name in CLOUD
+        cost = self.settings.cost(snapshot, tokens_in, tokens_out) if cloud else 0.0
         self.calls.append(
             AICall(
                 provider=provider.name,

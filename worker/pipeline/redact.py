@@ -17,7 +17,8 @@ recognised but gets its own placeholder (``[[NAME_2]]``, ``[[PHONE_2]]``) for th
 How names are found (the rules that keep ordinary words intact):
 
 * the full name matches in any case, with or without accents ("Jose Muller-Lukasiewicz",
-  "Mueller"), however its spaces, hyphens and apostrophes are typed, and as "Family, Given";
+  "José Mueller-Łukasiewicz"), however its spaces, hyphens and apostrophes are typed, and as
+  "Family, Given";
 * a run of two or more of the name's parts ("Grace Mwangi", "El Idrissi", "MINH NGUYỄN") matches;
 * a single part (two letters or more) matches only when capitalised as in the name, in title
   case or, if longer than three letters, in capitals; never in lower case: "Long" the person,
@@ -137,7 +138,9 @@ _HYPHENS = "-\u2010\u2011\u2013"
 _APOSTROPHES = "'\u2019\u2018\u02bc`"
 _HYPHEN_CLASS = "[-\u2010\u2011\u2013]"
 _APOSTROPHE_CLASS = "['\u2019\u2018\u02bc`]"
-_NAME_GAP = rf"(?:[^\S\n]*{_HYPHEN_CLASS}[^\S\n]*|[^\S\n]+)"
+# Possessive, and the particle loop of a run below is bounded: hostile text ("de de de ..." for
+# a "de la Cruz") must not make the matcher backtrack quadratically.
+_NAME_GAP = rf"(?:[^\S\n]*+{_HYPHEN_CLASS}[^\S\n]*+|[^\S\n]++)"
 
 _EMAIL = r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63})+"
 _URL_CHARS = r"[^\s<>\"'\[\]{}|\\^`]"
@@ -387,11 +390,13 @@ def _name_groups(
 
     any_part = _alternation(f for p in parts for f in forms(p, capitalised_only=p not in particles))
     real_part = _alternation(f for p in real for f in forms(p, capitalised_only=True))
-    # Two or more parts, at least one of them not a particle ("de la" alone is no name).
-    run = (
-        rf"(?:(?:{any_part}){_NAME_GAP})+(?:{real_part})(?:{_NAME_GAP}(?:{any_part}))*"
-        rf"|(?:{real_part})(?:{_NAME_GAP}(?:{any_part}))+"
-    )
+    # Two or more parts, starting with up to three particles ("de la Cruz") or with a real part
+    # ("Grace Mwangi"); "de la" alone is no name. The bound keeps "de de de ..." linear.
+    run = rf"(?:{real_part})(?:{_NAME_GAP}(?:{any_part}))+"
+    if particles:
+        particle = _alternation(f for p in particles for f in forms(p, capitalised_only=False))
+        led = rf"(?:(?:{particle}){_NAME_GAP}){{1,3}}+(?:{real_part})(?:{_NAME_GAP}(?:{any_part}))*"
+        run = f"{led}|{run}"
     groups: list[tuple[str, str]] = []
     if ambiguous:
         lone = _alternation(
@@ -638,8 +643,10 @@ class Redactor:
     def _phone(self, surface: str) -> str:
         if self._is_own_phone(surface) or _looks_like_phone(surface):
             return self._register(PHONE, surface)
-        # A figure glued to the person's number ("2021 555 010 2030"): find the number inside.
-        if self._phone_forms:
+        # A figure glued to the person's number ("2021 555 010 2030"): find the number inside,
+        # if its last digits are there at all (checking every stretch of a long chain is slow).
+        digits = "".join(_DIGITS.findall(surface))
+        if any(form[-7:] in digits for form in self._phone_forms):
             spans = [m.span() for m in _DIGITS.finditer(surface)]
             for length in range(len(spans) - 1, 0, -1):
                 for first in range(len(spans) - length + 1):
