@@ -54,12 +54,9 @@ def p95(times: list[float]) -> float:
 
 
 def longest_corpus_profile() -> dict[str, Any]:
-    profiles = [
-        json.loads(path.read_text())
-        for path in (ROOT / "tests" / "corpus" / "matching").glob("*.json")
-    ]
-    resumes = [p.get("profile", p) for p in profiles if isinstance(p, dict)]
-    resumes = [r for r in resumes if isinstance(r, dict) and r.get("work")]
+    from tests.corpus.matching.evaluate import load_matching_corpus
+
+    resumes = load_matching_corpus().resumes.values()
     return max(resumes, key=lambda r: len(json.dumps(r)))
 
 

@@ -55,7 +55,7 @@ LANGUAGE_NAMES = {
 MIN_WORDS = 8
 MIN_CONFIDENCE = 0.8
 # The first few thousand characters decide it; the rest only costs time.
-MAX_CHARS = 5000
+MAX_CHARS = 1000
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]{2,}")

@@ -7,6 +7,7 @@ Redis in the worker, so all workers see one circuit; memory for the CLI, which h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -262,7 +263,7 @@ class Caller:
                 continue
             try:
                 data = json.loads(completion.text)
-                jsonschema.validate(data, request.schema)
+                _validator(json.dumps(request.schema, sort_keys=True)).validate(data)
                 if validate is not None:
                     validate(data)
             except (ValueError, jsonschema.ValidationError) as error:
@@ -335,6 +336,15 @@ class Caller:
             )
             return completion
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=16)
+def _validator(schema: str) -> Any:
+    """Checking the schema itself costs more than validating a reply: do it once per schema."""
+    loaded = json.loads(schema)
+    cls = jsonschema.validators.validator_for(loaded)
+    cls.check_schema(loaded)
+    return cls(loaded)
 
 
 def _replace(request: CompletionRequest, **changes: Any) -> CompletionRequest:
