@@ -10,7 +10,7 @@ export TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 # The product owner's labelled matching data, wherever this machine keeps it (tests skip without).
 export RJDB_DEV_PATH     ?= $(firstword $(wildcard ../shared/data/rjdb/dev.jsonl /work/shared/data/rjdb/dev.jsonl))
 
-.PHONY: install demo test lint typecheck services serve bench clean
+.PHONY: install demo test lint typecheck services serve bench samples clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ serve: install
 
 bench: install
 	$(BIN)/python bench/pipeline.py --runs 30
+
+## samples: the sample resume and a cover letter in every template, as PDFs and page PNGs
+samples: install
+	$(BIN)/python -m worker.samples --out out/samples
 
 clean:
 	rm -rf out var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -20,6 +20,7 @@ from api import (
     optimizations,
     providers,
     resumes,
+    templates,
     usage,
 )
 from api.config import settings_from_env
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api_keys,
         admin,
         providers,
+        templates,
     ):
         api.register_blueprint(module.blp)
     api.register_blueprint(auth.me_blp)

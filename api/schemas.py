@@ -139,6 +139,7 @@ class OptionsSchema(Schema):
         validate=validate.OneOf(PROVIDERS),
         metadata={"description": "default: the server's LLM_PROVIDER; see GET /api/v1/providers"},
     )
+    paper = fields.String(load_default="a4", validate=validate.OneOf(["a4", "letter"]))
     strength = fields.String(load_default="balanced", validate=validate.OneOf(STRENGTHS))
     tone = fields.String(load_default="professional", validate=validate.OneOf(TONES))
     language = fields.String(
@@ -387,3 +388,9 @@ class ProvidersOut(Schema):
     default = fields.String()
     fallback = fields.List(fields.String())
     providers = fields.List(fields.Nested(ProviderOut))
+
+
+class TemplateOut(Schema):
+    name = fields.String()
+    description = fields.String()
+    thumbnail_url = fields.String(metadata={"description": "a PNG of the sample resume"})

@@ -32,7 +32,7 @@ def test_demo_writes_real_pdfs_and_a_report(
     resume_pdf = next(p for p in pdfs if "cover-letter" not in p.name)
     text = PdfReader(io.BytesIO(resume_pdf.read_bytes())).pages[0].extract_text()
     assert "Avery Quinn-Müller" in text
-    report = json.loads(next(out.glob("*.json")).read_text("utf-8"))
+    report = json.loads(next(out.glob("*-report.json")).read_text("utf-8"))
     assert 0 < report["match_score"] <= 100
     assert report["violations"] == []
     assert str(resume_pdf) in capsys.readouterr().out

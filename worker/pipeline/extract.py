@@ -434,7 +434,7 @@ def _json_object(text: str) -> dict[str, Any]:
 
 # PDFium is not thread-safe, not even across different documents, and the API may serve uploads
 # from several threads at once; every call into it is made while holding this lock.
-_PDFIUM_LOCK = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
 _MIN_TEXT_CHARS = 20
 """Fewer letters and digits than this means the PDF has no usable text layer."""
 _PAGE_FURNITURE = re.compile(
@@ -497,7 +497,7 @@ def _inflated_size(stream: bytes, cap: int) -> int:
 
 def _pdf_text(data: bytes, limits: Limits) -> tuple[str, int]:
     _check_pdf_streams(data, limits)
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from worker.pipeline import analysis, export, generation, scoring, validation
+from worker.pipeline import analysis, export, formats, generation, scoring, validation
 from worker.pipeline.skills import default_vocabulary
 from worker.pipeline.types import (
     JobAnalysis,
@@ -96,26 +97,13 @@ def run_pipeline(
             job,
             vocabulary=vocabulary,
             length_pages=options.length_pages,
-            html=export.render_resume_html(tailored.profile, template=options.template),
+            html=export.render_resume_html(
+                tailored.profile, template=options.template, paper=options.paper
+            ),
         )
     outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=quality)
     with stage("pdf_export"):
-        role, company = job.title, job.company
-        outcome.documents.append(
-            export.render_resume(
-                tailored.profile, company=company, role=role, template=options.template
-            )
-        )
-        if tailored.cover_letter:
-            outcome.documents.append(
-                export.render_cover_letter(
-                    tailored.profile,
-                    tailored.cover_letter,
-                    company=company,
-                    role=role,
-                    language=tailored.language,
-                )
-            )
+        outcome.documents += export_documents(tailored, job=job, options=options)
         report = {
             **outcome.summary(),
             "job": job.to_dict(),
@@ -123,5 +111,64 @@ def run_pipeline(
             "quality": quality.to_dict(),
         }
         name = (profile.get("basics") or {}).get("name", "")
-        outcome.documents.append(export.render_report(report, name=name, company=company))
+        outcome.documents.append(export.render_report(report, name=name, company=job.company))
     return outcome
+
+
+def _document(kind: str, fmt: str, stem: str, content: bytes | str) -> RenderedDocument:
+    media_type, extension = formats.FORMATS[fmt]
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return RenderedDocument(kind, fmt, media_type, stem + extension, data)
+
+
+def export_documents(
+    tailored: Tailored, *, job: JobAnalysis, options: Options
+) -> list[RenderedDocument]:
+    """Every format of the resume and the cover letter, rendered once, here, and stored."""
+    profile, letter, language = tailored.profile, tailored.cover_letter, tailored.language
+    look = {"template": options.template, "paper": options.paper, "language": language}
+    name = str((profile.get("basics") or {}).get("name") or "")
+    stem = export.slug(name, job.company, job.title)
+    resume_pdf = export.render_resume(profile, company=job.company, role=job.title, **look)
+    documents = [
+        resume_pdf,
+        _document(
+            "resume",
+            "docx",
+            stem,
+            formats.resume_docx(profile, language=language, paper=options.paper),
+        ),
+        _document(
+            "resume", "html", stem, export.render_resume_html(profile, standalone=True, **look)
+        ),
+        _document("resume", "md", stem, formats.resume_markdown(profile)),
+        _document("resume", "txt", stem, formats.resume_text(profile)),
+        _document(
+            "resume",
+            "json",
+            stem,
+            json.dumps(formats.json_resume(profile), indent=2, ensure_ascii=False),
+        ),
+    ]
+    if letter:
+        stem = export.slug(name, job.company, "cover-letter")
+        documents += [
+            export.render_cover_letter(
+                profile, letter, company=job.company, role=job.title, **look
+            ),
+            _document(
+                "cover_letter",
+                "docx",
+                stem,
+                formats.cover_letter_docx(profile, letter, language=language, paper=options.paper),
+            ),
+            _document(
+                "cover_letter",
+                "html",
+                stem,
+                export.cover_letter_html(profile, letter, standalone=True, **look),
+            ),
+            _document("cover_letter", "md", stem, formats.cover_letter_markdown(profile, letter)),
+            _document("cover_letter", "txt", stem, formats.cover_letter_text(profile, letter)),
+        ]
+    return documents

@@ -304,6 +304,8 @@ class Options:
     """Language of the documents; None means the language of the job posting."""
     redact_pii: bool | None = None
     """None means: on for cloud providers, off for the offline engine and local models."""
+    paper: str = "a4"
+    """`a4` or `letter`."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Options:
