@@ -27,8 +27,9 @@ What counts as the same fact:
 * a years-of-experience figure ("9+ years") is backed when it does not exceed the years the
   source's own work dates add up to;
 * a work bullet's numbers and team sizes must come from the same employer's entries in the
-  source (or from its skills, certificates or education), so a figure moved from one job to
-  another is caught; prose elsewhere may use any figure of the source.
+  source (or from its skills, certificates or education), and its skills from the same
+  employer's entries, so a figure or a tool moved from one job to another is caught; the
+  summary, the skills section and the letter may use anything the source states.
 
 Names in prose (employers, institutions, certificates) are backed when the source mentions them
 anywhere: a client named in a bullet may be named again. What cannot be read reliably is left
@@ -47,7 +48,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from worker.pipeline.analysis import education_level
+from worker.pipeline.analysis import EDUCATION_LEVELS, education_level
 from worker.pipeline.scoring import experience_years
 from worker.pipeline.skills import SkillVocabulary, default_vocabulary
 from worker.pipeline.types import Profile
@@ -132,17 +133,6 @@ def normalise_employer(name: Any) -> str:
     return " ".join(words)
 
 
-_TITLE_PHRASES = (
-    ("site reliability engineer", "sre"),
-    ("vice president", "vp"),
-    ("chief executive officer", "ceo"),
-    ("chief technology officer", "cto"),
-    ("chief technical officer", "cto"),
-    ("chief financial officer", "cfo"),
-    ("chief operating officer", "coo"),
-    ("chief information officer", "cio"),
-    ("software engineer", "swe"),
-)
 _TITLE_WORDS = {
     "sr": "senior",
     "snr": "senior",
@@ -164,16 +154,22 @@ _TITLE_WORDS = {
     "frontend": "front end",
     "backend": "back end",
     "fullstack": "full stack",
+    "sre": "site reliability eng",
+    "swe": "software eng",
+    "vp": "vice president",
+    "ceo": "chief executive officer",
+    "cto": "chief technology officer",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cio": "chief information officer",
 }
 
 
 def normalise_title(title: Any) -> str:
     """A job title with abbreviations resolved, so "Sr. Software Eng." is "Senior Software
     Engineer" and "SRE" is "Site Reliability Engineer"."""
-    text = " " + normalise(str(title or "").replace(".", " ")) + " "
-    for phrase, short in _TITLE_PHRASES:
-        text = text.replace(f" {phrase} ", f" {short} ")
-    return " ".join(_TITLE_WORDS.get(word, word) for word in text.split())
+    words = normalise(str(title or "").replace(".", " ")).split()
+    return " ".join(_TITLE_WORDS.get(word, word) for word in words)
 
 
 _MONTHS = {
@@ -309,7 +305,12 @@ _NUMBER = re.compile(
     r"(?!\w|[.,]\d)"
 )
 _ROUND_WORDS = re.compile(rf"(?i)\b(?P<num>{_WORD_NUMBER})\b(?!-)")
+_WORD_PERCENT = re.compile(
+    rf"(?i)\b(?P<tens>{_WORD_NUMBER})(?:[\s-](?P<units>{_WORD_NUMBER}))?[\s-]"
+    r"(?:percent|per\s?cent)\b"
+)
 _MULTIPLE_WORDS = {"doubled": 2, "tripled": 3, "quadrupled": 4, "twofold": 2, "threefold": 3}
+_HALVED = re.compile(r"(?i)\b(?:halved|cut (?:it |them )?in half|by half|by a half)\b")
 
 
 def _quantity(match: re.Match[str]) -> _Quantity | None:
@@ -330,12 +331,21 @@ def _word_amount(word: str) -> Decimal:
     return Decimal(_WORD_NUMBERS[word.lower()])
 
 
+def _word_percent(match: re.Match[str]) -> _Quantity:
+    amount = _word_amount(match.group("tens"))
+    if match.group("units"):
+        amount += _word_amount(match.group("units"))
+    return _Quantity(amount, "%")
+
+
 def quantities(text: str) -> list[_Quantity]:
     """Every figure in `text`, written in digits or words, for the source's pool of numbers."""
     found = [q for m in _NUMBER.finditer(text) if (q := _quantity(m)) is not None]
     found += [_Quantity(_word_amount(m.group("num"))) for m in _ROUND_WORDS.finditer(text)]
+    found += [_word_percent(m) for m in _WORD_PERCENT.finditer(text)]
     low = text.lower()
     found += [_Quantity(Decimal(n), "x") for word, n in _MULTIPLE_WORDS.items() if word in low]
+    found += [_Quantity(Decimal(50), "%") for _ in _HALVED.finditer(text)]
     return found
 
 
@@ -349,12 +359,18 @@ _LINK = r"(?:of|and|&|de|du|des|la|le|del|della|di|von|van|der|den|für|y|the|at
 _NAME = rf"{_CAP}(?:\s+(?:{_LINK}\s+)?{_CAP})*"
 _EMPLOYER_CUE = re.compile(
     rf"(?<![\w-])(?:[Aa]t|[Ff]or|[Jj]oined|[Ee]mployed by|[Cc]onsulted for|[Cc]ontracted to|"
-    rf"[Ff]ormerly of|bei|chez)\s+(?:the\s+)?(?P<name>{_NAME})"
+    rf"[Ff]ormerly of|bei|chez|(?:[Pp]artnered|[Cc]ollaborated|[Cc]ontracted|[Ww]orked) with|"
+    rf"(?:clients|customers|brands|accounts|partners|employers),? (?:such as|including|like))"
+    rf"\s+(?:the\s+)?(?P<name>{_NAME})"
 )
 _INSTITUTION_WORDS = _words(
     """university universitat universite universidad universita universidade college institute
     institut instituto istituto school academy polytechnic politechnika polytechnique
     hochschule conservatory conservatoire seminary"""
+)
+_SENTENCE_OPENERS = _words(
+    """at for in from with by on as the a an bei chez en dans con currently formerly previously
+    most recently since during after before while also then today now"""
 )
 _INSTITUTION_CUE = re.compile(
     rf"(?:graduated from|studied at|alumn\w* of|degree from|diploma from)\s+"
@@ -362,6 +378,7 @@ _INSTITUTION_CUE = re.compile(
     re.IGNORECASE,
 )
 _ANY_NAME = re.compile(_NAME)
+_DEGREE_FROM = re.compile(rf"\s+(?:from|at)\s+(?:the\s+)?(?P<name>{_NAME})")
 _NOT_NAMES = _words(
     """i the a an present today now monday tuesday wednesday thursday friday saturday sunday
     q1 q2 q3 q4 h1 h2 fy scale speed home work team teams year years board company enterprise
@@ -432,7 +449,10 @@ _DEGREE_PHRASES = (
 )
 # A nursing degree is a science degree in nursing: "BSN" is "BSc Nursing".
 _CODE_AREAS = {"bsn": ("bs", "nursing"), "msn": ("ms", "nursing")}
-_DEGREE_FILLER = _words("hons honours honors degree in of and the s a an with minor")
+_DEGREE_FILLER = _words(
+    """hons honours honors degree in of and the s a an with minor bachelor bachelors master
+    masters associate doctorate doctoral doctor"""
+)
 
 _ROLE_NOUNS = _words(
     """engineer developer programmer architect scientist analyst designer manager director lead
@@ -450,7 +470,7 @@ _ROLE_NOUNS = _words(
 # Words that describe rather than title ("Results-driven backend engineer").
 _TITLE_FLUFF = _words(
     """experienced seasoned passionate dedicated motivated accomplished proven skilled versatile
-    dynamic creative enthusiastic driven reliable highly self motivated detail oriented results
+    dynamic creative enthusiastic driven reliable highly self detail oriented results
     hands on aspiring committed energetic innovative strategic talented qualified professional
     a an the"""
 )
@@ -458,7 +478,7 @@ _TITLE_STOP = _words(
     """at for in with on to from by and or who where since during based working specialising
     specializing focused skilled experienced known responsible mit avec con bei chez en as i am
     is was were be been have has had work worked served acted currently recently formerly
-    previously most now also who which that"""
+    previously most now also which that"""
 )
 _TITLE_CUE = re.compile(
     r"(?i:\b(?:(?:worked|work|working|served|serve|acted|employed|hired|joined)\s+as|as|"
@@ -556,15 +576,23 @@ def _read_certifications(line: _Line) -> None:
                 line.take(*found.span())
 
 
-def _read_degrees(line: _Line) -> None:
+def _read_degrees(line: _Line, vocabulary: SkillVocabulary) -> None:
+    """Degrees, and the institution named right after one ("an MBA from INSEAD")."""
     for found in _DEGREE.finditer(line.rest):
         line.add("degree", found.group(0), _degree_key(found.group(0)))
         line.take(*found.span())
+        school = _DEGREE_FROM.match(line.rest, found.end())
+        name = _clean_name(school.group("name")) if school else ""
+        if school and name and _is_name(name, vocabulary):
+            line.add("institution", name, normalise_employer(name))
+            line.take(school.start("name"), school.start("name") + len(name))
 
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"['’]s$", "", name.strip().rstrip(".,;:)"))
     words = name.split()
+    while words and words[0].lower() in _SENTENCE_OPENERS:
+        words.pop(0)
     while words and normalise(words[-1]) in {"and", "of", "the", "at", "on", "de", "la"}:
         words.pop()
     return " ".join(words)
@@ -577,8 +605,13 @@ def _is_name(name: str, vocabulary: SkillVocabulary) -> bool:
         return False
     if vocabulary.canonical(name) is not None:
         return False
-    content = [w for w in name.split() if not re.fullmatch(_LINK, w.lower())]
-    return not all(vocabulary.canonical(w.strip(".,")) is not None for w in content)
+    rest = f" {normalise(name)} "
+    for skill in vocabulary.find(name):
+        record = vocabulary.records[skill]
+        for alias in sorted((skill, *record.aliases), key=len, reverse=True):
+            rest = rest.replace(f" {normalise(alias.lstrip('='))} ", " ")
+    content = [w for w in rest.split() if not re.fullmatch(_LINK, w)]
+    return not all(vocabulary.canonical(w) is not None for w in content)
 
 
 def _institution_in(name: str) -> str:
@@ -684,6 +717,12 @@ def _read_dates(line: _Line) -> None:
 
 
 def _read_numbers(line: _Line) -> None:
+    for found in _WORD_PERCENT.finditer(line.rest):
+        line.add("number", found.group(0), str(_word_percent(found)))
+        line.take(*found.span())
+    for found in _HALVED.finditer(line.rest):
+        line.add("number", found.group(0), "50%")
+        line.take(*found.span())
     for found in _NUMBER.finditer(line.rest):
         quantity = _quantity(found)
         if quantity is not None:
@@ -696,12 +735,13 @@ def _read_numbers(line: _Line) -> None:
 
 
 def _read_skills(line: _Line, vocabulary: SkillVocabulary) -> None:
-    named = " ".join(c.text for c in line.claims if c.kind in {"certification", "degree"})
-    inside = set(vocabulary.find(named)) if named else set()
-    for part in line.rest.split("\n"):
+    """Skills in what is left of the line (a certification's "Kubernetes" is the
+    certification's), line by line: the matcher would read "Salesforce\nCRM" as one skill."""
+    # "J'occupe", "l'équipe": an elided French article or pronoun is not the J or L language.
+    rest = re.sub(r"\b[A-Za-z]['’](?=\w)", "  ", line.rest)
+    for part in rest.split("\n"):
         for skill in vocabulary.find(part):
-            if skill not in inside:
-                line.add("skill", skill, skill)
+            line.add("skill", skill, skill)
 
 
 def read_prose(
@@ -717,7 +757,7 @@ def read_prose(
     summary opens ("Backend engineer with …")."""
     line = _Line(text, path, employer=employer, title=title)
     _read_certifications(line)
-    _read_degrees(line)
+    _read_degrees(line, vocabulary)
     _read_names(line, vocabulary)
     _read_titles(line, lead=lead_title)
     _read_years_of_experience(line)
@@ -814,13 +854,13 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
     for i, school in _entries(profile, "education"):
         at = f"education[{i}]"
         institution = school.get("institution")
-        read.field("institution", institution, f"{at}.institution",
-                   normalise_employer(institution), none)  # fmt: skip
+        school_name = normalise_employer(institution)
+        read.field("institution", institution, f"{at}.institution", school_name, none)
         degree = " ".join(_texts(school.get("studyType")) + _texts(school.get("area")))
         read.field("degree", degree, f"{at}.studyType", _degree_key(degree), none)
         for key in ("startDate", "endDate"):
-            read.field("dates", school.get(key), f"{at}.{key}", normalise_date(school.get(key)),
-                       none)  # fmt: skip
+            when = school.get(key)
+            read.field("dates", when, f"{at}.{key}", normalise_date(when), none)
         read.prose(school.get("score"), f"{at}.score", none)
         for j, text in enumerate(_texts(school.get("courses"))):
             read.prose(text, f"{at}.courses[{j}]", none)
@@ -828,9 +868,10 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
     for i, cert in _entries(profile, "certificates"):
         at = f"certificates[{i}]"
         for key in ("name", "issuer"):
-            read.field("certification", cert.get(key), f"{at}.{key}", _cert_key(cert.get(key)),
-                       none)  # fmt: skip
-        read.field("dates", cert.get("date"), f"{at}.date", normalise_date(cert.get("date")), none)
+            named = cert.get(key)
+            read.field("certification", named, f"{at}.{key}", _cert_key(named), none)
+        when = cert.get("date")
+        read.field("dates", when, f"{at}.date", normalise_date(when), none)
 
     for i, group in _entries(profile, "skills"):
         read.skills(group.get("keywords"), f"skills[{i}].keywords")
@@ -942,9 +983,6 @@ def _degree_key(text: str) -> str:
         code, extra = _CODE_AREAS[code]
         area.append(extra)
     level = education_level(text) or ""
-    area = [w for w in area if w not in {"bachelor", "master", "associate", "doctorate"}]
-    if level in {"bachelor", "master", "associate", "doctorate"} and not code:
-        area = [w for w in area if w not in {"bachelors", "masters", "doctoral", "doctor"}]
     return f"{level}|{code}|{' '.join(sorted(set(area)))}"
 
 
@@ -958,8 +996,10 @@ def _cert_key(name: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 _LABEL_SECTIONS = frozenset({"skills", "certificates", "education", "languages"})
-_LEVEL_RANK = {"high_school": 0, "certificate": 1, "associate": 2, "bachelor": 3, "master": 4,
-               "doctorate": 5}  # fmt: skip
+_LEVEL_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS)}
+# Codes that say no more than the level: a "Bachelor of Economics" may be written "BSc" or "BA",
+# but not "BEng" or "MBA".
+_PLAIN_CODES = frozenset({"bs", "ba", "ms", "ma"})
 _CERT_ACRONYM_KEYS = frozenset(normalise(a) for a in _CERT_ACRONYMS)
 _YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
 
@@ -987,6 +1027,8 @@ class _SourceIndex:
     team_sizes: dict[str, list[_Quantity]] = field(default_factory=dict)
     """Per scope: stated team sizes, and the figures of lines about people and teams."""
     skills: set[str] = field(default_factory=set)
+    scope_skills: dict[str, set[str]] = field(default_factory=dict)
+    """Per scope, the skills its lines name: a work bullet's skills must be its employer's."""
     roles: list[_Role] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     institutions: set[str] = field(default_factory=set)
@@ -1013,9 +1055,13 @@ class _SourceIndex:
             self.team_sizes.setdefault(key, []).extend(people)
         words = text.split()
         # From every word on, so a skill inside a longer one counts ("CRM" of "Salesforce CRM").
-        for start in range(len(words)):
-            self.skills.update(vocabulary.find(" ".join(words[start:])))
+        skills = {
+            skill for n in range(len(words)) for skill in vocabulary.find(" ".join(words[n:]))
+        }
+        self.skills |= skills
+        self.scope_skills.setdefault(scope, set()).update(skills)
         self.years.update(_YEAR.findall(text))
+        self.years.update(str(q.amount) for q in found if _YEAR.fullmatch(str(q.amount)))
         return normal
 
     def add_claim(self, claim: Claim) -> None:
@@ -1088,8 +1134,10 @@ def _index(source: Profile, vocabulary: SkillVocabulary, today: date | None) -> 
     index.text = " " + " | ".join(texts) + " "
     for claim in extract_claims(source, vocabulary=vocabulary):
         index.add_claim(claim)
-    for skill in list(index.skills):
-        index.skills.update(_skill_ancestors(skill, vocabulary))
+    for skills in (index.skills, *index.scope_skills.values()):
+        skills.update(
+            {parent for skill in skills for parent in _skill_ancestors(skill, vocabulary)}
+        )
     for i, job in _entries(source, "work"):
         index.roles.append(
             _Role(
@@ -1151,10 +1199,16 @@ def _copied(index: _SourceIndex, claim: Claim) -> bool:
 
 
 def _check_employer(index: _SourceIndex, claim: Claim) -> str | None:
-    if claim.value in {role.employer for role in index.roles}:
+    employers = {role.employer for role in index.roles}
+    if claim.value in employers:
         return None
-    if claim.line and (claim.value in index.institutions or index.has_phrase(claim.value)):
-        return None
+    if claim.line:
+        # Prose may name a client again, or list names in another order ("Nestlé and Apple").
+        if claim.value in index.institutions or index.has_phrase(claim.value):
+            return None
+        parts = [normalise_employer(name) for name in claim.value.split(" and ")]
+        if len(parts) > 1 and all(p in employers or index.has_phrase(p) for p in parts):
+            return None
     return f"employer '{claim.text}' is not in the source resume"
 
 
@@ -1209,7 +1263,7 @@ def _degree_backs(source: str, claim: str) -> bool:
     c_level, c_code, c_area = claim.split("|")
     if c_code and s_code and c_code != s_code:
         return False
-    if c_code and not s_code and c_level != s_level:
+    if c_code and not s_code and (c_code not in _PLAIN_CODES or c_level != s_level):
         return False
     if not c_code and c_level and _LEVEL_RANK.get(c_level, 0) > _LEVEL_RANK.get(s_level, -1):
         return False
@@ -1288,9 +1342,12 @@ def _check_skill(index: _SourceIndex, claim: Claim, vocabulary: SkillVocabulary)
             return None
         return f"language '{claim.text}' is not in the source resume"
     if claim.value in vocabulary.records:
-        if claim.value in index.skills:
-            return None
-        return f"skill '{claim.value}' is not in the source resume"
+        if claim.value not in index.skills:
+            return f"skill '{claim.value}' is not in the source resume"
+        work = [scope for scope in _scopes(index, claim) if scope.startswith("work[")]
+        if claim.line and work and not any(claim.value in index.scope_skills[s] for s in work):
+            return f"skill '{claim.value}' is not in the source resume for {claim.employer}"
+        return None
     if index.has_phrase(claim.value):
         return None
     return f"skill '{claim.text}' is not in the source resume"
