@@ -140,6 +140,11 @@ class OptionsSchema(Schema):
         metadata={"description": "default: the server's LLM_PROVIDER; see GET /api/v1/providers"},
     )
     paper = fields.String(load_default="a4", validate=validate.OneOf(["a4", "letter"]))
+    on_violation = fields.String(
+        load_default="repair",
+        validate=validate.OneOf(["repair", "fail"]),
+        metadata={"description": "an unsupported claim is repaired (default) or fails the run"},
+    )
     strength = fields.String(load_default="balanced", validate=validate.OneOf(STRENGTHS))
     tone = fields.String(load_default="professional", validate=validate.OneOf(TONES))
     language = fields.String(
@@ -190,7 +195,29 @@ class ResultOut(Schema):
     matched_skills = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
     quality_passed = fields.Boolean()
-    violations = fields.List(fields.String())
+    gaps = fields.List(
+        fields.String(),
+        metadata={"description": "skills the job asks for that the resume does not show"},
+    )
+    violations = fields.List(
+        fields.Dict(),
+        metadata={"description": "unsupported claims found (kind, text, path, reason)"},
+    )
+    repairs = fields.List(
+        fields.Dict(),
+        metadata={"description": "how each was repaired (path, action, before, after)"},
+    )
+    completeness = fields.Dict(metadata={"description": "source entries missing, and why"})
+    round_trip = fields.Dict(
+        metadata={"description": "per format: fields recovered by parsing the file back"}
+    )
+    before_after = fields.Dict(
+        metadata={"description": "match_score, ats_score, keyword_coverage: before and after"}
+    )
+    warnings = fields.List(fields.String())
+    provenance = fields.Dict(
+        metadata={"description": "tailored path → the source entries it came from"}
+    )
     ats_checks = fields.List(
         fields.Dict(), metadata={"description": "named ATS checks: name, passed, detail, fix"}
     )

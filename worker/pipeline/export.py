@@ -441,14 +441,67 @@ def render_cover_letter(
     )
 
 
-def render_report(report: dict[str, Any], *, name: str = "", company: str = "") -> RenderedDocument:
-    return RenderedDocument(
-        kind="report",
-        format="json",
-        media_type="application/json",
-        filename=slug(name, company, "report") + ".json",
-        content=json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8"),
+def report_html(
+    report: dict[str, Any],
+    profile: Profile,
+    *,
+    template: str = "classic",
+    paper: str = "a4",
+    standalone: bool = False,
+) -> str:
+    """The quality report for people: before/after, truthfulness, round trip, provenance."""
+    context = _context(
+        profile,
+        template=template,
+        paper=paper,
+        language="en",
+        pdf=not standalone,
+        extra_text=[json.dumps(report, ensure_ascii=False)],
     )
+    sections: dict[str, Any] = {
+        key: report.get(key) or default
+        for key, default in (
+            ("before_after", {}),
+            ("violations", []),
+            ("repairs", []),
+            ("notes", []),
+            ("completeness", {}),
+            ("round_trip", {}),
+            ("checks", []),
+            ("provenance", {}),
+            ("job", {}),
+            ("generator", {}),
+        )
+    }
+    return _environment().get_template("report.html").render(**context, **sections)
+
+
+def render_report(
+    report: dict[str, Any],
+    profile: Profile,
+    *,
+    company: str = "",
+    template: str = "classic",
+    paper: str = "a4",
+) -> list[RenderedDocument]:
+    """The report as JSON for programs, and as HTML and PDF for people."""
+    name = str((profile.get("basics") or {}).get("name") or "")
+    stem = slug(name, company, "report")
+    html = report_html(report, profile, template=template, paper=paper, standalone=True)
+    pdf = html_to_pdf(report_html(report, profile, template=template, paper=paper))
+    return [
+        RenderedDocument(
+            "report",
+            "json",
+            "application/json",
+            stem + ".json",
+            json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8"),
+        ),
+        RenderedDocument(
+            "report", "html", "text/html; charset=utf-8", stem + ".html", html.encode()
+        ),
+        RenderedDocument("report", "pdf", "application/pdf", stem + ".pdf", pdf),
+    ]
 
 
 def sample_profile() -> Profile:

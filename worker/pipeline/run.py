@@ -9,6 +9,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from worker.pipeline import analysis, export, formats, generation, scoring, validation
+from worker.pipeline.quality import (
+    FinalCheck,
+    Gate,
+    check_documents,
+    check_truth,
+    compare_before_after,
+)
 from worker.pipeline.skills import default_vocabulary
 from worker.pipeline.types import (
     JobAnalysis,
@@ -41,19 +48,45 @@ class Outcome:
     match: MatchResult
     tailored: Tailored
     quality: QualityReport
+    gate: Gate | None = None
+    final: FinalCheck | None = None
+    before_after: dict[str, dict[str, float]] = field(default_factory=dict)
     documents: list[RenderedDocument] = field(default_factory=list)
 
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.final.warnings) if self.final else []
+
     def summary(self) -> dict[str, Any]:
-        """The figures a client shows first; also the body of the JSON report."""
+        """The figures a client shows first, with the provenance of every line."""
+        gate = self.gate or Gate(tailored=self.tailored)
         return {
             "match_score": self.match.score,
             "ats_score": self.quality.ats_score,
             "matched_skills": self.match.matched_skills,
             "missing_skills": self.match.missing_skills,
-            "quality_passed": self.quality.passed,
-            "violations": self.quality.violations,
+            "gaps": self.match.missing_skills,
+            "quality_passed": self.quality.passed and not self.warnings,
+            "violations": [asdict(v) for v in gate.violations],
+            "repairs": gate.repairs,
+            "completeness": {"missing": gate.missing},
             "ats_checks": [asdict(check) for check in self.quality.checks],
+            "round_trip": self.final.round_trip if self.final else {},
+            "before_after": self.before_after,
+            "warnings": self.warnings,
             "generator": self.tailored.generator(),
+            "provenance": gate.provenance,
+        }
+
+    def report(self) -> dict[str, Any]:
+        """The report document: the summary plus the job, the match and every check."""
+        summary = self.summary()
+        return {
+            **summary,
+            "checks": summary["ats_checks"],
+            "notes": self.tailored.notes,
+            "job": self.analysis.to_dict(),
+            "match": self.match.to_dict(),
         }
 
 
@@ -91,7 +124,9 @@ def run_pipeline(
             vocabulary=vocabulary,
         )
     with stage("quality_validation"):
-        quality = validation.validate(
+        gate = check_truth(profile, tailored, job, options=options, vocabulary=vocabulary)
+        tailored = gate.tailored
+        report = validation.validate(
             profile,
             tailored,
             job,
@@ -101,17 +136,23 @@ def run_pipeline(
                 tailored.profile, template=options.template, paper=options.paper
             ),
         )
-    outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=quality)
+    outcome = Outcome(analysis=job, match=match, tailored=tailored, quality=report, gate=gate)
     with stage("pdf_export"):
         outcome.documents += export_documents(tailored, job=job, options=options)
-        report = {
-            **outcome.summary(),
-            "job": job.to_dict(),
-            "match": match.to_dict(),
-            "quality": quality.to_dict(),
-        }
-        name = (profile.get("basics") or {}).get("name", "")
-        outcome.documents.append(export.render_report(report, name=name, company=job.company))
+        outcome.final = check_documents(
+            outcome.documents, tailored, job, options=options, vocabulary=vocabulary
+        )
+        report.checks += outcome.final.checks
+        outcome.before_after = compare_before_after(
+            profile, tailored, job, match, report, options=options, vocabulary=vocabulary
+        )
+        outcome.documents += export.render_report(
+            outcome.report(),
+            tailored.profile,
+            company=job.company,
+            template=options.template,
+            paper=options.paper,
+        )
     return outcome
 
 

@@ -306,6 +306,8 @@ class Options:
     """None means: on for cloud providers, off for the offline engine and local models."""
     paper: str = "a4"
     """`a4` or `letter`."""
+    on_violation: str = "repair"
+    """What the quality gate does with an unsupported claim: `repair` it or `fail` the run."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Options:
