@@ -32,7 +32,7 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
-AUTH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
+AUTH_REDIS_URL = os.environ.get("TEST_AUTH_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/13")
 TABLES = (
     "ai_calls, match_items, matches, documents, optimization_stages, optimizations, jobs,"
     " resume_versions, resumes, api_keys, score_aggregates, score_samples,"
@@ -251,7 +251,7 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
 
 
 # Its own Redis database, so the session's worker process cannot take these messages.
-ISOLATED_BROKER = REDIS_URL.rsplit("/", 1)[0] + "/14"
+ISOLATED_BROKER = os.environ.get("TEST_ISOLATED_BROKER_URL", REDIS_URL.rsplit("/", 1)[0] + "/14")
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ def test_demo_writes_real_pdfs_and_a_report(
     out = embedded / "out"
     assert main(["demo", "--out", str(out)]) == 0
     pdfs = sorted(out.glob("*.pdf"))
-    assert len(pdfs) == 2
-    resume_pdf = next(p for p in pdfs if "cover-letter" not in p.name)
+    assert len(pdfs) == 3  # resume, cover letter, quality report
+    resume_pdf = next(p for p in pdfs if "cover-letter" not in p.name and "report" not in p.name)
     text = PdfReader(io.BytesIO(resume_pdf.read_bytes())).pages[0].extract_text()
     assert "Avery Quinn-Müller" in text
     report = json.loads(next(out.glob("*-report.json")).read_text("utf-8"))
@@ -54,7 +54,7 @@ def test_optimize_takes_a_json_resume(embedded: Path) -> None:
         ]
     )
     assert code == 0
-    assert len(list(out.glob("*.pdf"))) == 2
+    assert len(list(out.glob("*.pdf"))) == 3
 
 
 def test_optimize_refuses_missing_files_and_unknown_providers(

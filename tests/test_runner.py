@@ -58,12 +58,12 @@ def test_redelivered_task_replaces_documents_instead_of_duplicating(
     with app.app_context():
         optimization = _optimization(sample_resume_text, sample_job_text)
         assert execute_optimization(optimization.id) == "succeeded"
-        assert _documents(optimization.id) == 12  # 6 resume + 5 cover-letter formats + report
+        assert _documents(optimization.id) == 14  # 6 resume + 5 cover-letter formats + 3 report
         # As if the worker died after storing documents but before acking the message.
         optimization.status = "running"
         db.session.commit()
         assert execute_optimization(optimization.id) == "succeeded"
-        assert _documents(optimization.id) == 12  # 6 resume + 5 cover-letter formats + report
+        assert _documents(optimization.id) == 14  # 6 resume + 5 cover-letter formats + 3 report
         assert optimization.attempts == 2
 
 

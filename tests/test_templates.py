@@ -225,7 +225,7 @@ def test_a_malformed_upload_still_renders_what_it_can(template: str) -> None:
         "education": None,
     }
     text = page_texts(export.render_resume(profile, template=template).content)[0]
-    assert "Kim Park" in text and "Developer, Acme" in text and "Tools" in text
+    assert "Kim Park" in text and "Developer — Acme" in text and "Tools" in text
 
 
 # --------------------------------------------------------------------------------------------
