@@ -49,7 +49,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from worker.pipeline.analysis import EDUCATION_LEVELS, education_level
-from worker.pipeline.scoring import experience_years
+from worker.pipeline.scoring import MONTHS, experience_years
 from worker.pipeline.skills import SkillVocabulary, default_vocabulary
 from worker.pipeline.types import Profile
 
@@ -172,28 +172,7 @@ def normalise_title(title: Any) -> str:
     return " ".join(_TITLE_WORDS.get(word, word) for word in words)
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _PRESENT = _words("present current now today ongoing heute actuel actualidad")
 
 
@@ -213,7 +192,7 @@ def normalise_date(value: Any) -> str | None:
         return _year_month(found.group(2), found.group(1))
     found = re.fullmatch(rf"(?:\d{{1,2}}\s+)?({_MONTH})\.?,?\s+(?:\d{{1,2}},?\s+)?(\d{{4}})", low)
     if found:
-        return _year_month(found.group(2), str(_MONTHS[found.group(1)]))
+        return _year_month(found.group(2), str(MONTHS[found.group(1)]))
     return None
 
 
@@ -384,7 +363,7 @@ _NOT_NAMES = _words(
     q1 q2 q3 q4 h1 h2 fy scale speed home work team teams year years board company enterprise
     christmas easter summer winter spring autumn fall it our my their this that these we he
     she they you your all every each one two"""
-) | frozenset(_MONTHS)
+) | frozenset(MONTHS)
 
 _CERT_ACRONYMS = _words(
     "PMP CAPM CKA CKAD CKS CISSP CISM CISA CCSP CEH OSCP GCIH GSEC GPEN CCNA CCNP CCIE RHCSA "
@@ -708,7 +687,7 @@ def _read_dates(line: _Line) -> None:
     for found in _DATE_MONTH.finditer(line.rest):
         year = found.group("y") or found.group("y2") or found.group("y3")
         month = found.group("m") or found.group("m2") or found.group("m3")
-        number = _MONTHS[month.lower()] if month.lower() in _MONTHS else int(month)
+        number = MONTHS[month.lower()] if month.lower() in MONTHS else int(month)
         line.add("dates", found.group(0), f"{year}-{number:02d}")
         line.take(*found.span())
     for found in _DATE_YEAR.finditer(line.rest):

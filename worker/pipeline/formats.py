@@ -26,7 +26,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from worker.pipeline.parsing import normalise_json_resume
+from worker.pipeline.parsing import LIST_SECTIONS, normalise_json_resume
 from worker.pipeline.scoring import parse_iso_month
 from worker.pipeline.types import Profile
 
@@ -58,19 +58,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 """Export format → (media type, file extension)."""
 
 JSON_RESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
-JSON_RESUME_SECTIONS = (
-    "work",
-    "volunteer",
-    "education",
-    "awards",
-    "certificates",
-    "publications",
-    "skills",
-    "languages",
-    "interests",
-    "references",
-    "projects",
-)
+JSON_RESUME_SECTIONS = LIST_SECTIONS
 
 PRESENT = "Present"
 CONTACT_SEPARATOR = " | "

@@ -174,7 +174,7 @@ def experience_years(profile: Profile, *, today: date | None = None) -> float:
     return round(_union_months(spans) / 12, 1)
 
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -195,7 +195,7 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _SPAN = re.compile(
     rf"(?:\b(?P<m1>{_MONTH})\s+)?\b(?P<y1>(?:19|20)\d\d)\s*(?:-|–|—|to|until|till|through|and)\s*"
     rf"(?:(?P<m2>{_MONTH})\s+)?(?P<y2>(?:19|20)\d\d\b|present\b|current\b|now\b|today\b|date\b)",
@@ -208,18 +208,18 @@ def _line_spans(text: str, today: date) -> list[tuple[int, int]]:
     """Month ranges written in a line: "(2019 - 2023)", "from Mar 2008 to 2013", "since 2020"."""
     spans = []
     for match in _SPAN.finditer(text):
-        m1 = _MONTHS.get((match.group("m1") or "jan").lower().rstrip("."), 1)
+        m1 = MONTHS.get((match.group("m1") or "jan").lower().rstrip("."), 1)
         start = int(match.group("y1")) * 12 + m1
         y2 = match.group("y2")
         if y2.isdigit():
-            m2 = _MONTHS.get((match.group("m2") or "jan").lower().rstrip("."), 1)
+            m2 = MONTHS.get((match.group("m2") or "jan").lower().rstrip("."), 1)
             end = int(y2) * 12 + m2
         else:
             end = today.year * 12 + today.month
         if start < end <= today.year * 12 + today.month + 12:
             spans.append((start, end))
     for match in _SINCE.finditer(text):
-        m1 = _MONTHS.get((match.group("m1") or "jan").lower().rstrip("."), 1)
+        m1 = MONTHS.get((match.group("m1") or "jan").lower().rstrip("."), 1)
         start = int(match.group("y1")) * 12 + m1
         end = today.year * 12 + today.month
         if start < end:
