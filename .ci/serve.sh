@@ -15,7 +15,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$BIN/gunicorn" --bind "0.0.0.0:$PORT" --workers 2 --threads 8 wsgi:app & pids+=($!)
+# gthread: each open event stream holds one of the 32 threads; SSE_MAX_STREAMS (24) leaves 8 free.
+"$BIN/gunicorn" --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 32 \
+  wsgi:app & pids+=($!)
 "$BIN/celery" -A worker.celery_app worker --loglevel INFO --queues default,bulk,webhooks \
   --concurrency 2 & pids+=($!)
 "$BIN/celery" -A worker.celery_app flower --port=5555 & pids+=($!)

@@ -12,6 +12,7 @@ from api import (
     admin,
     api_keys,
     auth,
+    batches,
     commands,
     documents,
     health,
@@ -22,6 +23,7 @@ from api import (
     resumes,
     templates,
     usage,
+    webhooks,
 )
 from api.config import settings_from_env
 from api.errors import ProblemApi, register_error_handlers
@@ -54,7 +56,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app,
             origins=app.config["CORS_ORIGINS"],
             supports_credentials=False,
-            expose_headers=["Location", "Retry-After", "ETag", "X-Request-ID"],
+            expose_headers=[
+                "Location",
+                "Retry-After",
+                "ETag",
+                "X-Request-ID",
+                "Idempotent-Replayed",
+            ],
         )
     api = ProblemApi(app)  # one per app: the spec is built from this app's blueprints
     api.spec.components.security_scheme(
@@ -83,6 +91,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(module.blp)
     api.register_blueprint(auth.me_blp)
     api.register_blueprint(usage.blp)
+    api.register_blueprint(batches.blp)
+    api.register_blueprint(webhooks.blp)
     limiter.exempt(health.blp)
     app.register_blueprint(commands.bp)
     return app

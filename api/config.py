@@ -87,6 +87,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
         ),
         "POLL_RETRY_AFTER_SECONDS": int(env.get("POLL_RETRY_AFTER_SECONDS", "2")),
+        # Server-sent events: a comment this often keeps proxies from closing a quiet stream, and
+        # streams per process stay below gunicorn's 32 threads so other requests always get one.
+        "SSE_HEARTBEAT_SECONDS": float(env.get("SSE_HEARTBEAT_SECONDS", "15")),
+        "SSE_MAX_STREAMS": int(env.get("SSE_MAX_STREAMS", "24")),
         "ACCESS_TOKEN_SECONDS": int(env.get("ACCESS_TOKEN_SECONDS", str(15 * 60))),
         "REFRESH_TOKEN_SECONDS": int(env.get("REFRESH_TOKEN_SECONDS", str(14 * 24 * 3600))),
         "TOKEN_BLOCKLIST_URL": env.get("TOKEN_BLOCKLIST_URL", redis_url),
@@ -96,6 +100,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "5/minute"),
         "RATELIMIT_LOGIN_PER_IP": env.get("RATELIMIT_LOGIN_PER_IP", "30/minute"),
         "RATELIMIT_MATCHES": env.get("RATELIMIT_MATCHES", "30/minute"),
+        "RATELIMIT_BATCHES": env.get("RATELIMIT_BATCHES", "10/minute"),
         "RATELIMIT_REGISTER": env.get("RATELIMIT_REGISTER", "20/hour"),
         # Off: Flask-Limiter would stamp Retry-After on every response, which clients polling an
         # operation read as "ask again later". A 429 gets its own Retry-After in api/errors.py.
@@ -107,4 +112,14 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "admin": int(env.get("QUOTA_ADMIN", "0")),
         },
         "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
+        # Webhooks: never to private, loopback or link-local addresses unless allowed (SSRF).
+        "WEBHOOK_ALLOW_PRIVATE": _flag(env.get("WEBHOOK_ALLOW_PRIVATE")),
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "15")),
+        "WEBHOOK_RETRY_BASE_SECONDS": float(env.get("WEBHOOK_RETRY_BASE_SECONDS", "5")),
+        "WEBHOOK_RETRY_MAX_DELAY_SECONDS": float(
+            env.get("WEBHOOK_RETRY_MAX_DELAY_SECONDS", str(6 * 3600))
+        ),
+        "WEBHOOK_RETRY_WINDOW_SECONDS": float(
+            env.get("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600))
+        ),
     }

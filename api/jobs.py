@@ -7,7 +7,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
+from api.history import CreatedQuery, page
+from api.idempotency import idempotent
 from api.lookup import owned_or_404
 from api.schemas import JobCreate, JobOut
 from api.security import authenticate, current_user_id
@@ -29,6 +32,7 @@ def analyse(job: Job) -> None:
 
 @blp.route("")
 class Jobs(MethodView):
+    @idempotent
     @blp.arguments(JobCreate)
     @blp.response(201, JobOut)
     def post(self, data: dict[str, Any]) -> Job:
@@ -48,6 +52,15 @@ class Jobs(MethodView):
         db.session.commit()
         return job
 
+    @blp.arguments(CreatedQuery, location="query")
+    @blp.response(200, JobOut(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[Job]:
+        """Your job postings, newest first, optionally `created_after` a moment
+        (`page`, `page_size`; totals in `X-Pagination`)."""
+        owned = select(Job).where(Job.user_id == current_user_id())
+        return page(Job, owned, pagination_parameters, **query)
+
 
 @blp.route("/<uuid:job_id>")
 class JobItem(MethodView):
@@ -59,6 +72,7 @@ class JobItem(MethodView):
 
 @blp.route("/<uuid:job_id>/analysis")
 class JobAnalysis(MethodView):
+    @idempotent
     @blp.response(200, JobOut)
     def post(self, job_id: uuid.UUID) -> Job:
         """Analyse the posting again (e.g. after the skills vocabulary was updated)."""

@@ -20,7 +20,12 @@ class NotFound(ResumesmithError):
     title = "Not found"
 
 
-NOUNS = {"matches": "match", "api_keys": "api_key", "resume_versions": "resume_version"}
+NOUNS = {
+    "matches": "match",
+    "batches": "batch",
+    "api_keys": "api_key",
+    "resume_versions": "resume_version",
+}
 
 
 def owned_or_404(model: type[Row], row_id: uuid.UUID) -> Row:

@@ -11,14 +11,18 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from api import events
 from api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from api.extensions import limiter
+from api.history import MatchQuery, MatchSummaryOut, match_summary, page
+from api.idempotency import idempotent
 from api.lookup import NotFound, owned_or_404
 from api.polling import poll_response
 from api.queue import broker_unavailable, publish
 from api.schemas import MatchCreate, MatchOut
 from api.security import authenticate, current_user_id
 from models import Job, Match, MatchItem, Resume, db
+from worker.events import announce_match, match_data
 
 log = logging.getLogger(__name__)
 blp = Blueprint("matches", __name__, url_prefix="/api/v1/matches", description="Scoring chains")
@@ -62,7 +66,10 @@ def present(match: Match) -> dict[str, Any]:
         "updated_at": match.updated_at,
         "started_at": match.started_at,
         "finished_at": match.finished_at,
-        "links": {"self": url_for("matches.MatchItemView", match_id=match.id)},
+        "links": {
+            "self": url_for("matches.MatchItemView", match_id=match.id),
+            "events": url_for("matches.MatchEvents", match_id=match.id),
+        },
     }
 
 
@@ -71,6 +78,7 @@ class Matches(MethodView):
     # Each match can queue 200 tasks, so creating them has a tighter limit than reading.
     decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_MATCHES"], methods=["POST"])]
 
+    @idempotent
     @blp.arguments(MatchCreate)
     @blp.response(202, MatchOut)
     @blp.alt_response(404, **PROBLEM, description="The resume or one of the jobs is not yours")
@@ -93,6 +101,7 @@ class Matches(MethodView):
             resume_id=resume.id,
             resume_version=resume.current_version,
             total=len(job_ids),
+            callback_url=data.get("callback_url"),
             items=[
                 MatchItem(user_id=current_user_id(), job_id=job_id, position=index)
                 for index, job_id in enumerate(job_ids)
@@ -100,12 +109,22 @@ class Matches(MethodView):
         )
         db.session.add(match)
         db.session.commit()
+        announce_match(match, "queued")
         if not publish("resumesmith.matching.fan_out", match.id):
             db.session.delete(match)
             db.session.commit()
             return broker_unavailable()
         body = present(match)
         return body, 202, {"Location": body["links"]["self"]}
+
+    @blp.arguments(MatchQuery, location="query")
+    @blp.response(200, MatchSummaryOut(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """Your matches, newest first, filtered by `status` and `created_after`
+        (`page`, `page_size`; totals in `X-Pagination`)."""
+        owned = select(Match).where(Match.user_id == current_user_id())
+        return [match_summary(row) for row in page(Match, owned, pagination_parameters, **query)]
 
 
 @blp.route("/<uuid:match_id>")
@@ -115,3 +134,16 @@ class MatchItemView(MethodView):
         """Poll a match: progress, then the ranking with each job's explanation."""
         match = owned_or_404(Match, match_id)
         return poll_response(MatchOut(), present(match), terminal=match.is_terminal)
+
+
+@blp.route("/<uuid:match_id>/events")
+class MatchEvents(MethodView):
+    @blp.doc(**events.STREAM_DOC)
+    @blp.alt_response(404, **PROBLEM, description="Not your match, or it is gone")
+    @blp.alt_response(503, **PROBLEM, description="`events_unavailable` or `too_many_streams`")
+    def get(self, match_id: uuid.UUID) -> Response:
+        """Follow a match as server-sent events (`queued`, `progress` per job scored, then
+        `succeeded`, `partially_failed` or `failed`)."""
+        owned_or_404(Match, match_id)
+        load = events.row_loader(Match, match_id, match_data)
+        return events.stream("match", match_id, load=load)

@@ -13,10 +13,15 @@ from api.errors import problem
 log = logging.getLogger(__name__)
 
 
-def publish(task_name: str, row_id: uuid.UUID) -> bool:
-    """Send `task_name(row_id)` to the default queue; False when the broker would not take it."""
+def publish(task_name: str, row_id: uuid.UUID, *, queue: str = "default") -> bool:
+    """Send `task_name(row_id)` to `queue`; False when the broker would not take it.
+
+    The task's id is the row's id, so the task can be revoked knowing only the row.
+    """
     try:
-        current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue="default")
+        current_app.extensions["celery"].send_task(
+            task_name, args=[str(row_id)], queue=queue, task_id=str(row_id)
+        )
     except (BrokerError, OSError) as error:
         log.error("broker refused %s for %s: %s", task_name, row_id, type(error).__name__)
         return False
@@ -24,6 +29,15 @@ def publish(task_name: str, row_id: uuid.UUID) -> bool:
         log.exception("publishing %s for %s failed", task_name, row_id)
         return False
     return True
+
+
+def revoke(row_id: uuid.UUID) -> None:
+    """Ask workers to drop the queued task published for `row_id`; best effort, as the worker
+    also checks the row before running anything."""
+    try:
+        current_app.extensions["celery"].control.revoke(str(row_id))
+    except Exception as error:  # the row is already canceled; a missed revoke only costs a no-op
+        log.warning("could not revoke the task of %s: %s", row_id, type(error).__name__)
 
 
 def broker_unavailable() -> Response:

@@ -42,8 +42,9 @@ def used_today(user: User, kind: str = "optimization") -> int:
     return int(row.scalar() or 0)
 
 
-def consume(user: User, kind: str = "optimization") -> None:
-    """Count one unit for today in the current transaction, or raise 429 when the quota is spent.
+def consume(user: User, kind: str = "optimization", *, amount: int = 1) -> None:
+    """Count `amount` units for today in the current transaction, or raise 429 when they do not
+    fit in what is left of the quota (a batch takes all of its items or none).
 
     One `INSERT … ON CONFLICT DO UPDATE … RETURNING` is atomic, so two concurrent submits cannot
     both take the last unit.
@@ -52,10 +53,12 @@ def consume(user: User, kind: str = "optimization") -> None:
     now = datetime.now(UTC)
     statement = (
         insert(DailyUsage)
-        .values(user_id=user.id, day=now.date(), kind=kind, count=1, created_at=now, updated_at=now)
+        .values(
+            user_id=user.id, day=now.date(), kind=kind, count=amount, created_at=now, updated_at=now
+        )
         .on_conflict_do_update(
             index_elements=["user_id", "day", "kind"],
-            set_={"count": DailyUsage.count + 1, "updated_at": now},
+            set_={"count": DailyUsage.count + amount, "updated_at": now},
         )
         .returning(DailyUsage.count)
     )
@@ -63,22 +66,26 @@ def consume(user: User, kind: str = "optimization") -> None:
     limit = limit_for(user)
     if limit != QUOTA_UNLIMITED and count > limit:
         db.session.rollback()
+        left = max(limit - (count - amount), 0)
         error = QuotaExceeded(
-            f"Your daily quota of {limit} {kind}s is spent; it resets at midnight UTC.",
+            f"Your daily quota of {limit} {kind}s is spent; it resets at midnight UTC."
+            if amount == 1 or left == 0
+            else f"This needs {amount} {kind}s but {left} of your daily quota of {limit} "
+            "are left; it resets at midnight UTC.",
         )
         error.headers = {"Retry-After": str(seconds_until_reset())}
         raise error
 
 
-def refund(user_id: object, kind: str = "optimization") -> None:
-    """Give a unit back when the work it paid for never started (e.g. the broker was down)."""
+def refund(user_id: object, kind: str = "optimization", *, amount: int = 1) -> None:
+    """Give units back when the work they paid for never started (e.g. the broker was down)."""
     db.session.execute(
         update(DailyUsage)
         .where(
             DailyUsage.user_id == user_id,
             DailyUsage.day == _today().date(),
             DailyUsage.kind == kind,
-            DailyUsage.count > 0,
+            DailyUsage.count >= amount,
         )
-        .values(count=DailyUsage.count - 1)
+        .values(count=DailyUsage.count - amount)
     )

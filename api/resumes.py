@@ -9,10 +9,12 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 from werkzeug.utils import secure_filename
 
+from api.history import CreatedQuery, page
+from api.idempotency import idempotent
 from api.lookup import owned_or_404
 from api.schemas import ResumeCreate, ResumeOut, ResumeUpdate, ResumeVersionOut
 from api.security import authenticate, current_user_id
@@ -109,6 +111,7 @@ def _normalised(document: dict[str, Any]) -> ParsedResume:
 
 @blp.route("")
 class Resumes(MethodView):
+    @idempotent
     @blp.doc(requestBody=UPLOAD_DOC)
     @blp.response(201, ResumeOut)
     def post(self) -> Resume:
@@ -128,22 +131,14 @@ class Resumes(MethodView):
         db.session.commit()
         return resume
 
+    @blp.arguments(CreatedQuery, location="query")
     @blp.response(200, ResumeOut(many=True))
     @blp.paginate()
-    def get(self, pagination_parameters: Any) -> list[Resume]:
-        """Your resumes, newest first (`page`, `page_size`; totals in `X-Pagination`)."""
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[Resume]:
+        """Your resumes, newest first, optionally `created_after` a moment
+        (`page`, `page_size`; totals in `X-Pagination`)."""
         owned = select(Resume).where(Resume.user_id == current_user_id())
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(owned.subquery())
-        )
-        if pagination_parameters.first_item >= pagination_parameters.item_count:
-            return []  # past the end (also keeps absurd page numbers away from the database)
-        page = owned.order_by(Resume.created_at.desc(), Resume.id)
-        return list(
-            db.session.scalars(
-                page.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
-            )
-        )
+        return page(Resume, owned, pagination_parameters, **query)
 
 
 @blp.route("/<uuid:resume_id>")

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from api.webhook_urls import WebhookUrl
 from worker.pipeline.export import TEMPLATES
 from worker.pipeline.providers import PROVIDERS
 from worker.pipeline.types import STRENGTHS, TONES
@@ -158,6 +159,9 @@ class OptionsSchema(Schema):
         falsy={False},
         metadata={"description": "default: on for cloud providers (openai, anthropic)"},
     )
+    callback_url = WebhookUrl(
+        metadata={"description": "POSTed a signed webhook when the run ends (Standard Webhooks)"}
+    )
 
 
 class OptimizationCreate(Schema):
@@ -243,6 +247,9 @@ class OptimizationOut(Stamped):
     error = fields.Dict(allow_none=True)
     started_at = UTCDateTime(allow_none=True)
     finished_at = UTCDateTime(allow_none=True)
+    cancel_requested_at = UTCDateTime(
+        allow_none=True, metadata={"description": "when POST …/cancel asked it to stop"}
+    )
     links = fields.Dict(keys=fields.String(), values=fields.String())
 
 
@@ -315,6 +322,9 @@ class MatchCreate(Schema):
         fields.UUID(),
         required=True,
         validate=validate.Length(min=1, max=MAX_MATCH_JOBS, error="Give 1 to 200 job ids."),
+    )
+    callback_url = WebhookUrl(
+        metadata={"description": "POSTed a signed webhook when the match ends (Standard Webhooks)"}
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Model, Timestamped
@@ -13,6 +13,8 @@ from models.db import Model, Timestamped
 
 class Job(Timestamped, Model):
     __tablename__ = "jobs"
+    # A user's history, newest first.
+    __table_args__ = (Index("ix_jobs_user_id_created_at", "user_id", "created_at"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db import Model, Timestamped
@@ -16,6 +16,8 @@ MATCH_TERMINAL = frozenset({"succeeded", "partially_failed", "failed", "canceled
 
 class Match(Timestamped, Model):
     __tablename__ = "matches"
+    # A user's history, newest first.
+    __table_args__ = (Index("ix_matches_user_id_created_at", "user_id", "created_at"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
@@ -28,6 +30,8 @@ class Match(Timestamped, Model):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    callback_url: Mapped[str | None] = mapped_column(String(2048))
+    """Where the signed `match.*` webhook goes at the end, besides the user's own endpoints."""
 
     items: Mapped[list[MatchItem]] = relationship(
         order_by="MatchItem.position", cascade="all, delete-orphan", lazy="selectin"

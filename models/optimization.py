@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db import Model, Timestamped
@@ -26,6 +26,12 @@ TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 
 class Optimization(Timestamped, Model):
     __tablename__ = "optimizations"
+    # A batch's items in submission order; also finds them by batch (NULLs never collide).
+    __table_args__ = (
+        Index("ix_optimizations_batch_id_batch_index", "batch_id", "batch_index", unique=True),
+        # A user's history, newest first.
+        Index("ix_optimizations_user_id_created_at", "user_id", "created_at"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
@@ -44,6 +50,14 @@ class Optimization(Timestamped, Model):
     error: Mapped[dict[str, Any] | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Set by POST …/cancel; a running worker stops at the next stage boundary when it sees it.
+    cancel_requested_at: Mapped[datetime | None]
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE")
+    )
+    batch_index: Mapped[int | None] = mapped_column(Integer)
+    # Flipped by the one conditional UPDATE that counts this item's end state on its batch.
+    batch_counted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     stages: Mapped[list[OptimizationStage]] = relationship(
         order_by="OptimizationStage.position", cascade="all, delete-orphan", lazy="selectin"

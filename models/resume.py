@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Model, Timestamped, db
@@ -15,6 +24,8 @@ class Resume(Timestamped, Model):
     """The current version's profile is kept on the row itself, so reads need no join."""
 
     __tablename__ = "resumes"
+    # A user's history, newest first.
+    __table_args__ = (Index("ix_resumes_user_id_created_at", "user_id", "created_at"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True

@@ -34,9 +34,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Rate-limit counters and revoked tokens: their own Redis database, emptied before every test.
 AUTH_REDIS_URL = os.environ.get("TEST_AUTH_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/13")
 TABLES = (
-    "ai_calls, match_items, matches, documents, optimization_stages, optimizations, jobs,"
+    "ai_calls, match_items, matches, documents, optimization_stages, optimizations, batches,"
+    " jobs,"
     " resume_versions, resumes, api_keys, score_aggregates, score_samples,"
-    " daily_usage, users"
+    " webhook_attempts, webhook_deliveries, webhooks, webhook_callback_secrets,"
+    " daily_usage, idempotency_keys, users"
 )
 PASSWORD = "correct horse battery staple"
 
@@ -73,6 +75,7 @@ def app_config(**overrides: Any) -> dict[str, Any]:
         "TOKEN_BLOCKLIST_URL": AUTH_REDIS_URL,
         "RATELIMIT_STORAGE_URI": AUTH_REDIS_URL,
         "LLM": llm_settings_from_env(LLM_ENV),
+        "WEBHOOK_ALLOW_PRIVATE": True,  # the test receivers listen on 127.0.0.1
         **overrides,
     }
 
@@ -195,6 +198,8 @@ def celery_worker_process(migrated: None) -> Iterator[subprocess.Popen[str]]:
         "CELERY_BROKER_URL": REDIS_URL,
         "REDIS_URL": REDIS_URL,
         **LLM_ENV,
+        "WEBHOOK_ALLOW_PRIVATE": "true",
+        "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
     }
     log_path = ROOT / "var" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -208,8 +213,8 @@ def celery_worker_process(migrated: None) -> Iterator[subprocess.Popen[str]]:
             "worker.celery_app",
             "worker",
             "--loglevel=INFO",
-            "--queues=default",
-            "--concurrency=1",
+            "--queues=default,bulk,webhooks",
+            "--concurrency=2",
             "--without-gossip",
             "--without-mingle",
         ],
@@ -264,7 +269,8 @@ def in_process_worker(app: Flask) -> Iterator[Flask]:
     redis.Redis.from_url(ISOLATED_BROKER).flushdb()
     app.config.update(app_config(CELERY_BROKER_URL=ISOLATED_BROKER))
     celery = celery_init_app(app)
-    with start_worker(celery, pool="solo", perform_ping_check=False, queues=["default"]):
+    queues = ["default", "bulk", "webhooks"]
+    with start_worker(celery, pool="solo", perform_ping_check=False, queues=queues):
         yield app
 
 

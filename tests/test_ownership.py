@@ -34,13 +34,19 @@ def test_every_route_hides_other_users_resources(
     assert done["status"] == "succeeded"
     matched = alice.post("/api/v1/matches", json={"resume_id": resume, "job_ids": [job]})
     assert poll(alice, matched.headers["Location"])["status"] == "succeeded"
+    batch = alice.post("/api/v1/batches", json={"items": [{"resume_id": resume, "job_id": job}]})
+    assert poll(alice, batch.headers["Location"])["status"] == "succeeded"
     ids = {
         "match_id": matched.json["id"],
+        "batch_id": batch.json["id"],
         "resume_id": resume,
         "job_id": job,
         "optimization_id": done["id"],
         "document_id": done["result"]["documents"][0]["id"],
         "key_id": alice.post("/api/v1/api-keys", json={"name": "k"}).json["id"],
+        "webhook_id": alice.post(
+            "/api/v1/webhooks", json={"url": "https://hooks.example.com/alice"}
+        ).json["id"],
         "user_id": alice.get("/api/v1/me").json["id"],
     }
 

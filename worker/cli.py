@@ -10,6 +10,8 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
+from worker import batch_client
+from worker.batch_client import ClientError
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.extract import parse_document
 
@@ -189,9 +191,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "parse", help="print the JSON Resume profile read from a PDF, DOCX, text or JSON file"
     )
     parse.add_argument("file", type=Path)
+    batch_client.add_arguments(commands)
 
     args = parser.parse_args(argv)
     try:
+        if args.command == "batch":
+            return batch_client.run(args)
         if args.command == "demo":
             result = optimize_files(
                 SAMPLES / "resume.txt",
@@ -238,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
         return 0
-    except (ResumesmithError, ValueError, OSError, ValidationError) as error:
+    except (ResumesmithError, ValueError, OSError, ValidationError, ClientError) as error:
         print(f"resumesmith: error: {error}", file=sys.stderr)
         return 2
 

@@ -13,12 +13,14 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from api.errors import problem_object
 from models import Job, Match, MatchItem, db
 from models.db import utcnow
 from models.resume import resume_version
 from worker import percentiles
+from worker.events import emit, match_counts_data
 from worker.pipeline import analysis, scoring
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.skills import default_vocabulary
@@ -106,8 +108,9 @@ def score_item(item_id: uuid.UUID) -> str:
             "status": "failed",
             "error": problem_object("internal_error", "Scoring this job failed; it was logged."),
         }
-    _finish(item_id, match.id, values)
+    counted = _finish(item_id, match.id, values)
     db.session.commit()
+    _announce(counted, user_id=item.user_id)
     return str(values["status"])
 
 
@@ -115,12 +118,20 @@ def fail_item(item_id: uuid.UUID, code: str, detail: str) -> None:
     """Record a task that died outside `score_item` (hard time limit, spent retries)."""
     item = db.session.get(MatchItem, item_id)
     if item is not None and item.status == "pending":
-        _finish(item_id, item.match_id, {"status": "failed", "error": problem_object(code, detail)})
+        counted = _finish(
+            item_id, item.match_id, {"status": "failed", "error": problem_object(code, detail)}
+        )
         db.session.commit()
+        _announce(counted, user_id=item.user_id)
 
 
-def _finish(item_id: uuid.UUID, match_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """Move the item to its end state once, and only then count it on the match."""
+def _finish(
+    item_id: uuid.UUID, match_id: uuid.UUID, values: dict[str, Any]
+) -> tuple[str, dict[str, Any]] | None:
+    """Move the item to its end state once, and only then count it on the match.
+
+    Returns the event to announce once committed: `progress`, or the match's end state.
+    """
     moved = db.session.execute(
         update(MatchItem)
         .where(MatchItem.id == item_id, MatchItem.status == "pending")
@@ -140,12 +151,33 @@ def _finish(item_id: uuid.UUID, match_id: uuid.UUID, values: dict[str, Any]) -> 
             .returning(Match.succeeded, Match.failed, Match.total)
         ).one()
         succeeded, failed, total = counts
+        event, status = "progress", "running"
         if succeeded + failed >= total:
             final = (
                 "succeeded" if failed == 0 else "failed" if succeeded == 0 else "partially_failed"
             )
-            db.session.execute(
+            ended = db.session.execute(
                 update(Match)
                 .where(Match.id == match_id, Match.finished_at.is_(None))
                 .values(status=final, finished_at=utcnow())
-            )
+                .returning(Match.id)
+            ).first()
+            if ended is not None:
+                event = status = final
+        data = match_counts_data(
+            match_id, status=status, total=total, succeeded=succeeded, failed=failed
+        )
+        return event, data
+    return None
+
+
+def _announce(counted: tuple[str, dict[str, Any]] | None, *, user_id: uuid.UUID) -> None:
+    if counted is None:
+        return
+    event, data = counted
+    match_id = uuid.UUID(data["id"])
+    callback_url = None
+    if event != "progress":  # the end: the match's own callback URL is told too, if it has one
+        match = db.session.scalar(select(Match).where(Match.id == match_id).options(lazyload("*")))
+        callback_url = match.callback_url if match is not None else None
+    emit("match", match_id, event, data, user_id=user_id, callback_url=callback_url)

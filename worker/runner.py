@@ -21,6 +21,9 @@ from models import STAGES, Document, Job, Optimization, db
 from models.ai_call import record_calls
 from models.db import utcnow
 from models.resume import resume_version
+from worker.batches import item_finished
+from worker.cancel import OperationCanceled, cancel_requested, mark_canceled
+from worker.events import announce_optimization
 from worker.pipeline.errors import ResumesmithError
 from worker.pipeline.generation import GenerationFailed, LLMRuntime
 from worker.pipeline.llm import RedisStore
@@ -51,6 +54,8 @@ class StageRecorder:
 
     def __call__(self, name: str, event: str) -> None:
         row = self.rows[name]
+        if event == "started" and cancel_requested(self.optimization.id):
+            raise OperationCanceled(name)  # a stage boundary: stop before starting the next one
         now = utcnow()
         if event == "started":
             self.current = name
@@ -67,6 +72,9 @@ class StageRecorder:
             # The last stage's 100 % waits until the documents are stored.
             self.optimization.progress = min(99, 100 * (STAGES.index(name) + 1) // len(STAGES))
         db.session.commit()
+        announce_optimization(self.optimization, f"stage_{event}")
+        if event == "finished":
+            announce_optimization(self.optimization, "progress")
 
     def fail_current(self) -> None:
         if self.current is not None:
@@ -79,13 +87,18 @@ def _fail(optimization: Optimization, code: str, detail: str, status: int = 500)
     optimization.status = "failed"
     optimization.error = problem_object(code, detail, status=status)
     optimization.finished_at = utcnow()
+    item_finished(optimization)  # counted on its batch in the same transaction
     db.session.commit()
+    announce_optimization(optimization, "failed")
 
 
 def fail_unfinished(optimization_id: uuid.UUID, code: str, detail: str) -> None:
     """Mark an optimization failed unless it already reached a terminal state."""
     optimization = db.session.get(Optimization, optimization_id)
     if optimization is None or optimization.is_terminal:
+        return
+    if optimization.cancel_requested_at is not None:  # it died on its way to stopping anyway
+        mark_canceled(optimization)
         return
     for row in optimization.stages:
         if row.status == "running":
@@ -131,12 +144,18 @@ def _store_documents(optimization: Optimization, outcome: Outcome) -> None:
 
 def execute_optimization(optimization_id: uuid.UUID) -> str:
     """Run one optimization to a terminal state and return that state."""
-    optimization = db.session.get(Optimization, optimization_id)
+    # Locked while it is claimed, so a cancel from the API sees it either queued or running.
+    optimization = db.session.get(Optimization, optimization_id, with_for_update=True)
     if optimization is None:
         log.warning("optimization %s no longer exists; nothing to do", optimization_id)
         return "missing"
     if optimization.is_terminal:
-        return optimization.status
+        status = optimization.status
+        db.session.commit()  # releases the lock
+        return status
+    if optimization.cancel_requested_at is not None:  # redelivered after the user asked to stop
+        mark_canceled(optimization)
+        return "canceled"
     optimization.attempts += 1
     if optimization.attempts > MAX_ATTEMPTS:
         _fail(
@@ -163,6 +182,10 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
             on_stage=recorder,
             runtime=llm_runtime(),
         )
+    except OperationCanceled:
+        db.session.rollback()
+        mark_canceled(optimization)
+        return "canceled"
     except ResumesmithError as error:
         db.session.rollback()
         recorder.fail_current()
@@ -189,6 +212,11 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
         )
         return "failed"
 
+    # Locked until the outcome is stored: a cancel arriving now waits, then finds it finished.
+    db.session.refresh(optimization, with_for_update=True)
+    if optimization.cancel_requested_at is not None:
+        mark_canceled(optimization)
+        return "canceled"
     try:
         _store_documents(optimization, outcome)
         record_calls(optimization.user_id, optimization.id, outcome.tailored.calls)
@@ -200,9 +228,11 @@ def execute_optimization(optimization_id: uuid.UUID) -> str:
         optimization.progress = 100
         optimization.stage = None
         optimization.finished_at = utcnow()
+        item_finished(optimization)
         db.session.commit()
     except SoftTimeLimitExceeded:
         db.session.rollback()
         _fail(optimization, "timeout", "Storing the documents took too long and was stopped.")
         return "failed"
+    announce_optimization(optimization, "succeeded")
     return "succeeded"

@@ -11,7 +11,7 @@ from celery import Task, group, shared_task
 from celery.signals import task_failure
 from sqlalchemy.exc import OperationalError
 
-from worker import matching
+from worker import matching, webhooks
 from worker.runner import execute_optimization, fail_unfinished
 
 log = logging.getLogger(__name__)
@@ -82,3 +82,24 @@ def _record_task_failure(
                 matching.fail_item(uuid.UUID(str(args[0])), code, detail)
     except Exception:  # the database may be what failed; the log is all we have then
         log.exception("could not record failure of optimization %s", args[0])
+
+
+@shared_task(
+    name=webhooks.DELIVER,
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=None,  # the delivery's own 24 h window ends it, not a count of messages
+    soft_time_limit=60,
+    time_limit=90,
+)
+def deliver_webhook(self: Task, delivery_id: str, attempt: int = 1) -> str:
+    """POST one signed webhook; come back with backoff and jitter until a 2xx or the window ends."""
+    follow_up = webhooks.run_delivery(uuid.UUID(delivery_id), attempt)
+    if follow_up is None:
+        return "done"
+    raise self.retry(
+        args=(delivery_id,), kwargs={"attempt": follow_up.attempt}, countdown=follow_up.countdown
+    )
