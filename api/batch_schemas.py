@@ -25,12 +25,22 @@ def _at_most(name: str, data: Any) -> None:
         raise ValidationError(TOO_MANY, name)
 
 
+def _no_callback(options: dict[str, object]) -> None:
+    # One DNS-checked URL per batch: a thousand per-item URLs would be a thousand lookups
+    # inside one request (and a thousand webhooks); the batch has its own `callback_url`.
+    if "callback_url" in options:
+        raise ValidationError(
+            "Batch items cannot carry a callback_url; set the batch's `callback_url` instead."
+        )
+
+
 class BatchItemIn(Schema):
     resume_id = fields.UUID(required=True)
     job_id = fields.UUID(required=True)
     options = fields.Dict(
         keys=fields.String(),
         load_default=dict,
+        validate=_no_callback,
         metadata={"description": f"this item's {OPTIONS_DOC}, over the batch's `options`"},
     )
 
@@ -49,6 +59,7 @@ class BatchCreate(Schema):
     options = fields.Dict(
         keys=fields.String(),
         load_default=dict,
+        validate=_no_callback,
         metadata={"description": f"{OPTIONS_DOC} for every item"},
     )
     callback_url = WebhookUrl(

@@ -226,6 +226,13 @@ def test_batch_input_is_checked_before_anything_starts(
     assert list(assert_problem(bad_option, 422, "validation_failed")["errors"]) == [
         "items.1.options.template"
     ]
+    per_item_callback = client.post(
+        "/api/v1/batches",
+        json={"items": [{**good, "options": {"callback_url": "https://example.com/hook"}}]},
+    )
+    assert list(assert_problem(per_item_callback, 422, "validation_failed")["errors"]) == [
+        "items.0.options"
+    ]
     foreign = client.post(
         "/api/v1/batches",
         json={

@@ -193,6 +193,7 @@ PRIVATE_URLS = [
     "http://169.254.169.254/latest/meta-data/",
     "http://[::1]/",
     "http://[::ffff:10.0.0.1]/",
+    "http://[2002:a9fe:a9fe::1]/",  # 6to4 carrying 169.254.169.254
     "http://0.0.0.0/",
     "http://2130706433/",  # 127.0.0.1 written as one number
     "http://224.0.0.1/",

@@ -97,8 +97,12 @@ def resolve_host(host: str, port: int) -> list[str]:
 def is_forbidden_address(address: str) -> bool:
     """Private, loopback, link-local, multicast, reserved or otherwise not globally routable."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv4 carried inside IPv6 is judged as the IPv4 it reaches: ::ffff:127.0.0.1,
+        # 6to4 2002:a9fe:a9fe:: (169.254.169.254) and Teredo clients.
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None:
+            ip = embedded
     return (
         ip.is_private
         or ip.is_loopback
