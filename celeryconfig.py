@@ -35,6 +35,11 @@ broker_connection_timeout = 3
 task_ignore_result = True
 result_backend = None
 
+# A webhook delivery whose publish the broker refused would otherwise wait forever.
+beat_schedule = {
+    "sweep-stalled-webhooks": {"task": "resumesmith.webhooks.sweep", "schedule": 300.0},
+}
+
 worker_send_task_events = True
 task_send_sent_event = True
 imports = ("worker.tasks",)

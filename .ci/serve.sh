@@ -4,6 +4,7 @@ set -uo pipefail
 BIN=${BIN:-.venv/bin}
 PORT=${PORT:-8000}
 
+mkdir -p var
 "$BIN/flask" --app wsgi db upgrade || exit 1
 
 pids=()
@@ -19,7 +20,7 @@ trap stop INT TERM EXIT
 "$BIN/gunicorn" --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 32 \
   wsgi:app & pids+=($!)
 "$BIN/celery" -A worker.celery_app worker --loglevel INFO --queues default,bulk,webhooks \
-  --concurrency 2 & pids+=($!)
+  --concurrency 2 --beat --schedule var/celerybeat-schedule & pids+=($!)
 "$BIN/celery" -A worker.celery_app flower --port=5555 & pids+=($!)
 echo "API http://localhost:$PORT (docs at /docs) · Flower http://localhost:5555 · Ctrl-C stops all"
 wait -n  # if any one of them dies, stop the others too

@@ -10,16 +10,20 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pytest_httpserver import HTTPServer
+from sqlalchemy import update
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 from werkzeug import Request, Response
 
+from models import WebhookDelivery, db
+from models.db import utcnow
 from tests.conftest import as_user, poll
 from tests.test_api import assert_problem
 from worker import webhooks
@@ -512,3 +516,31 @@ def test_match_callback_url_receives_the_signed_ranking(
     payload = verify(secret, received)
     assert payload["type"] == "match.succeeded"
     assert payload["data"]["id"] == done["id"]
+
+
+def test_a_delivery_the_broker_refused_is_swept_up_later(
+    make_app: Callable[..., Flask],
+    in_process_worker: Flask,
+    client: FlaskClient,
+    httpserver: HTTPServer,
+) -> None:
+    receiver = Receiver(httpserver)
+    hook = register(client, receiver.url)
+    broker_down = make_app(CELERY_BROKER_URL="redis://127.0.0.1:1/0", WEBHOOK_ALLOW_PRIVATE=True)
+    with broker_down.app_context():
+        schedule(user_id(client), "optimization.succeeded", {"id": "lost-1"})
+    [stalled] = client.get(hook["links"]["deliveries"]).json
+    assert stalled["status"] == "pending" and stalled["attempt_count"] == 0
+    with in_process_worker.app_context():
+        assert webhooks.sweep() == 0  # not overdue yet: its message may still be on its way
+        db.session.execute(
+            update(WebhookDelivery).values(
+                next_attempt_at=utcnow() - timedelta(seconds=webhooks.STALLED_SECONDS + 60)
+            )
+        )
+        db.session.commit()
+        assert webhooks.sweep() == 1
+    [received] = receiver.wait_for(1)
+    assert verify(hook["secret"], received)["data"] == {"id": "lost-1"}
+    [delivered] = settled(client, hook["links"]["deliveries"])
+    assert delivered["status"] == "succeeded"

@@ -103,3 +103,9 @@ def deliver_webhook(self: Task, delivery_id: str, attempt: int = 1) -> str:
     raise self.retry(
         args=(delivery_id,), kwargs={"attempt": follow_up.attempt}, countdown=follow_up.countdown
     )
+
+
+@shared_task(name="resumesmith.webhooks.sweep", soft_time_limit=60, time_limit=90)
+def sweep_webhooks() -> int:
+    """Re-queue deliveries whose message was lost (run by Celery beat every few minutes)."""
+    return webhooks.sweep()

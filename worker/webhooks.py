@@ -288,6 +288,34 @@ def publish(delivery_id: uuid.UUID) -> bool:
     return True
 
 
+STALLED_SECONDS = 300.0
+"""A delivery overdue by this much has no message on its way (the broker refused the publish or a
+follow-up): the sweep queues it again. A duplicate message is harmless (`run_delivery` dedupes)."""
+
+
+def sweep() -> int:
+    """Queue again every unfinished delivery whose attempt is long overdue; how many were."""
+    cutoff = utcnow() - timedelta(seconds=STALLED_SECONDS)
+    stalled = db.session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.attempt_count).where(
+            WebhookDelivery.status.in_(("pending", "retrying")),
+            WebhookDelivery.next_attempt_at < cutoff,
+        )
+    ).all()
+    db.session.rollback()
+    queued = 0
+    for delivery_id, made in stalled:
+        try:
+            current_app.extensions["celery"].send_task(
+                DELIVER, args=[str(delivery_id)], kwargs={"attempt": made + 1}, queue=QUEUE
+            )
+        except Exception:
+            log.exception("could not queue stalled webhook delivery %s", delivery_id)
+            break  # the broker is still down; the next sweep tries again
+        queued += 1
+    return queued
+
+
 # --- delivering -------------------------------------------------------------------------------
 
 
