@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
 
-from api.schemas import Instant, Stamped, UTCDateTime
+from api.schemas import Instant, MatchSummaryOut, OptimizationSummaryOut
 from models import MATCH_TERMINAL, TERMINAL, Match, Optimization, db
 
 CREATED_AFTER_DOC = (
@@ -38,35 +38,6 @@ class MatchQuery(CreatedQuery):
         fields.String(validate=validate.OneOf(["queued", "running", *sorted(MATCH_TERMINAL)])),
         metadata={"description": "only these statuses (repeat the parameter for several)"},
     )
-
-
-class OptimizationSummaryOut(Stamped):
-    status = fields.String()
-    stage = fields.String(allow_none=True)
-    progress = fields.Integer()
-    resume_id = fields.UUID()
-    resume_version = fields.Integer()
-    job_id = fields.UUID()
-    match_score = fields.Float(allow_none=True)
-    ats_score = fields.Float(allow_none=True)
-    error = fields.Dict(allow_none=True)
-    cancel_requested_at = UTCDateTime(allow_none=True)
-    started_at = UTCDateTime(allow_none=True)
-    finished_at = UTCDateTime(allow_none=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class MatchSummaryOut(Stamped):
-    status = fields.String()
-    resume_id = fields.UUID()
-    resume_version = fields.Integer()
-    total = fields.Integer()
-    succeeded = fields.Integer()
-    failed = fields.Integer()
-    progress = fields.Integer()
-    started_at = UTCDateTime(allow_none=True)
-    finished_at = UTCDateTime(allow_none=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 def page(

@@ -42,7 +42,7 @@ class Providers(MethodView):
     def get(self) -> dict[str, Any]:
         """List the providers, whether each is configured, its model and its circuit state."""
         llm = settings()
-        store = RedisStore.from_url(current_app.config["REDIS_URL"])
+        store = RedisStore.shared(current_app.config["REDIS_URL"])
         items = []
         for name in PROVIDERS:
             provider = llm.get(name)

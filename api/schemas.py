@@ -234,23 +234,30 @@ class ResultOut(Schema):
     )
 
 
-class OptimizationOut(Stamped):
+class OptimizationSummaryOut(Stamped):
+    """What a list shows of an optimization; the item itself adds stages, result, options."""
+
     status = fields.String()
     stage = fields.String(allow_none=True)
     progress = fields.Integer()
     resume_id = fields.UUID()
     resume_version = fields.Integer()
     job_id = fields.UUID()
-    options = fields.Dict()
-    stages = fields.List(fields.Nested(StageOut))
-    result = fields.Nested(ResultOut, allow_none=True)
+    match_score = fields.Float(allow_none=True)
+    ats_score = fields.Float(allow_none=True)
     error = fields.Dict(allow_none=True)
-    started_at = UTCDateTime(allow_none=True)
-    finished_at = UTCDateTime(allow_none=True)
     cancel_requested_at = UTCDateTime(
         allow_none=True, metadata={"description": "when POST …/cancel asked it to stop"}
     )
+    started_at = UTCDateTime(allow_none=True)
+    finished_at = UTCDateTime(allow_none=True)
     links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class OptimizationOut(OptimizationSummaryOut):
+    options = fields.Dict()
+    stages = fields.List(fields.Nested(StageOut))
+    result = fields.Nested(ResultOut, allow_none=True)
 
 
 class HealthOut(Schema):
@@ -337,7 +344,7 @@ class MatchItemOut(Schema):
     error = fields.Dict(allow_none=True)
 
 
-class MatchOut(Stamped):
+class MatchSummaryOut(Stamped):
     status = fields.String()
     resume_id = fields.UUID()
     resume_version = fields.Integer()
@@ -345,10 +352,13 @@ class MatchOut(Stamped):
     succeeded = fields.Integer()
     failed = fields.Integer()
     progress = fields.Integer()
-    items = fields.List(fields.Nested(MatchItemOut))
     started_at = UTCDateTime(allow_none=True)
     finished_at = UTCDateTime(allow_none=True)
     links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class MatchOut(MatchSummaryOut):
+    items = fields.List(fields.Nested(MatchItemOut))
 
 
 class Instant(fields.DateTime):

@@ -16,7 +16,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from werkzeug import Request, Response
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import timings  # noqa: E402
+
 from tests.llm_stub import anthropic_body, echo_model, openai_body  # noqa: E402
 from worker.pipeline import analysis, export, generation, scoring, validation  # noqa: E402
 from worker.pipeline.llm import MemoryStore  # noqa: E402
@@ -37,16 +38,6 @@ from worker.pipeline.skills import default_vocabulary  # noqa: E402
 from worker.pipeline.types import JobPosting, Options  # noqa: E402
 
 SAMPLES = ROOT / "samples"
-
-
-def timings(fn: Callable[[], object], runs: int) -> list[float]:
-    fn()  # warm caches and imports outside the measurement
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def p95(times: list[float]) -> float:

@@ -7,26 +7,15 @@ Run: `make bench` or `.venv/bin/python bench/pipeline.py [--runs N]`.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms
 
 from worker.pipeline import analysis, export, generation, parsing, scoring, validation
 from worker.pipeline.skills import default_vocabulary
 from worker.pipeline.types import JobPosting, Options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm caches and imports outside the measurement
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import copy
 import resource
-import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+
+from timing import median_ms
 
 from worker.pipeline import export
 from worker.pipeline.types import Profile
@@ -40,16 +41,6 @@ def cjk(profile: Profile) -> Profile:
     chinese["basics"]["name"] = "李明"
     chinese["basics"]["summary"] = "拥有九年经验的后端工程师，专注于可靠的服务和数据管道。"
     return chinese
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm caches and imports outside the measurement
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def peak_mib(fn: Callable[[], object]) -> float:

@@ -106,13 +106,9 @@ def fail_unfinished(optimization_id: uuid.UUID, code: str, detail: str) -> None:
     _fail(optimization, code, detail)
 
 
-_STORES: dict[str, RedisStore] = {}
-
-
 def llm_runtime() -> LLMRuntime:
     """Model settings from the app, with the cache and circuits in Redis shared by all workers."""
-    url = current_app.config["REDIS_URL"]
-    store = _STORES.get(url) or _STORES.setdefault(url, RedisStore.from_url(url))
+    store = RedisStore.shared(current_app.config["REDIS_URL"])
     return LLMRuntime(settings=current_app.config["LLM"], store=store)
 
 

@@ -747,7 +747,8 @@ def read_prose(
     return line.claims
 
 
-def _entries(profile: Profile, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def entries(profile: Profile, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) for each well-formed entry of a profile section; malformed ones skipped."""
     items = profile.get(section)
     if isinstance(items, list):
         for index, item in enumerate(items):
@@ -815,7 +816,7 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
         read.field("title", label, "basics.label", normalise_title(label), none)
         read.prose(basics.get("summary"), "basics.summary", none, lead=True)
 
-    for i, job in _entries(profile, "work"):
+    for i, job in entries(profile, "work"):
         at = f"work[{i}]"
         entry = {"employer": str(job.get("name") or ""), "title": str(job.get("position") or "")}
         name, position = job.get("name"), job.get("position")
@@ -830,7 +831,7 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
         for j, text in enumerate(_texts(job.get("highlights"))):
             read.prose(text, f"{at}.highlights[{j}]", entry)
 
-    for i, school in _entries(profile, "education"):
+    for i, school in entries(profile, "education"):
         at = f"education[{i}]"
         institution = school.get("institution")
         school_name = normalise_employer(institution)
@@ -844,7 +845,7 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
         for j, text in enumerate(_texts(school.get("courses"))):
             read.prose(text, f"{at}.courses[{j}]", none)
 
-    for i, cert in _entries(profile, "certificates"):
+    for i, cert in entries(profile, "certificates"):
         at = f"certificates[{i}]"
         for key in ("name", "issuer"):
             named = cert.get(key)
@@ -852,14 +853,14 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
         when = cert.get("date")
         read.field("dates", when, f"{at}.date", normalise_date(when), none)
 
-    for i, group in _entries(profile, "skills"):
+    for i, group in entries(profile, "skills"):
         read.skills(group.get("keywords"), f"skills[{i}].keywords")
         name = group.get("name")
         if not _texts(group.get("keywords")) and isinstance(name, str):
             for skill in read.vocabulary.find(name):
                 read.claims.append(Claim("skill", name, skill, f"skills[{i}].name"))
 
-    for i, project in _entries(profile, "projects"):
+    for i, project in entries(profile, "projects"):
         at = f"projects[{i}]"
         read.prose(project.get("description"), f"{at}.description", none)
         for j, text in enumerate(_texts(project.get("highlights"))):
@@ -871,13 +872,13 @@ def extract_claims(profile: Profile, *, vocabulary: SkillVocabulary | None = Non
         ("volunteer", ("summary",)),
         ("publications", ("name", "summary")),
     ):
-        for i, item in _entries(profile, section):
+        for i, item in entries(profile, section):
             for key in keys:
                 read.prose(item.get(key), f"{section}[{i}].{key}", none)
             for j, text in enumerate(_texts(item.get("highlights"))):
                 read.prose(text, f"{section}[{i}].highlights[{j}]", none)
 
-    for i, language in _entries(profile, "languages"):
+    for i, language in entries(profile, "languages"):
         name = " ".join(_texts(language.get("language")))
         fluency = " ".join(_texts(language.get("fluency")))
         written = f"{name} ({fluency})" if fluency else name
@@ -1117,7 +1118,7 @@ def _index(source: Profile, vocabulary: SkillVocabulary, today: date | None) -> 
         skills.update(
             {parent for skill in skills for parent in _skill_ancestors(skill, vocabulary)}
         )
-    for i, job in _entries(source, "work"):
+    for i, job in entries(source, "work"):
         index.roles.append(
             _Role(
                 i,
@@ -1127,12 +1128,12 @@ def _index(source: Profile, vocabulary: SkillVocabulary, today: date | None) -> 
                 normalise_date(job.get("endDate")) or "present",
             )
         )
-    for _, school in _entries(source, "education"):
+    for _, school in entries(source, "education"):
         index.credentials.append(_words_of(school, ("studyType", "area", "institution")))
         index.institutions.add(normalise_employer(school.get("institution")))
-    for _, cert in _entries(source, "certificates"):
+    for _, cert in entries(source, "certificates"):
         index.credentials.append(_words_of(cert, ("name", "issuer")))
-    for _, language in _entries(source, "languages"):
+    for _, language in entries(source, "languages"):
         index.languages[normalise(language.get("language"))] = normalise(language.get("fluency"))
     return index
 

@@ -26,7 +26,7 @@ from worker.pipeline.types import AICall, JobAnalysis, MatchResult, Options, Pro
 
 PROMPT_VERSION = "tailor.v1"
 PROMPTS = Path(__file__).with_name("prompts")
-MAX_LETTER_WORDS = 400
+MAX_LETTER_WORDS = cover_letter.MAX_WORDS
 
 BULLET_RULES = {
     "light": "Keep every bullet's text exactly as written; only choose and order them.",

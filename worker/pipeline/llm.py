@@ -94,6 +94,12 @@ class RedisStore:
     def from_url(cls, url: str) -> RedisStore:
         return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2))
 
+    @classmethod
+    @functools.cache
+    def shared(cls, url: str) -> RedisStore:
+        """One store (one connection pool) per URL per process, for callers on hot paths."""
+        return cls.from_url(url)
+
     def get(self, key: str) -> str | None:
         try:
             value = self.client.get(key)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
@@ -47,6 +47,7 @@ from typing import Any
 from worker.pipeline.analysis import STOPWORDS, stem
 from worker.pipeline.claims import (
     Violation,
+    entries,
     normalise,
     normalise_date,
     normalise_employer,
@@ -190,14 +191,6 @@ def _basics(profile: Profile) -> dict[str, Any]:
     return basics if isinstance(basics, dict) else {}
 
 
-def _entries(profile: Profile, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = profile.get(section)
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            if isinstance(item, dict):
-                yield index, item
-
-
 # --------------------------------------------------------------------------------------------
 # Entries: pairing and labels
 # --------------------------------------------------------------------------------------------
@@ -276,8 +269,8 @@ def match_entries(source: Profile, tailored: Profile, section: str) -> dict[int,
     Pairs are taken best first (most facts agreeing, then nearest in position), each entry at
     most once, so two roles at one employer pair with their own dates and titles.
     """
-    ours = [(i, _facts(section, entry)) for i, entry in _entries(tailored, section)]
-    theirs = [(j, _facts(section, entry)) for j, entry in _entries(source, section)]
+    ours = [(i, _facts(section, entry)) for i, entry in entries(tailored, section)]
+    theirs = [(j, _facts(section, entry)) for j, entry in entries(source, section)]
     pairs = sorted(
         (-score, abs(i - j), i, j)
         for i, a in ours
@@ -411,14 +404,14 @@ class _SourceIndex:
         if label:
             self._name(label, Source("basics.label", label, "Headline", "named"), title=True)
         self._read_entries(today)
-        for g, group in _entries(source, "skills"):
+        for g, group in entries(source, "skills"):
             keywords = _texts(group.get("keywords"))
             where = _joined(["Skills", _clean(group.get("name"))], ": ")
             for k, keyword in keywords:
                 self._keyword(f"skills[{g}].keywords[{k}]", keyword, where)
             if not keywords and group.get("name"):
                 self._keyword(f"skills[{g}].name", str(group["name"]), "Skills")
-        for p, project in _entries(source, "projects"):
+        for p, project in entries(source, "projects"):
             where = entry_label("projects", project)
             for k, keyword in _texts(project.get("keywords")):
                 self._keyword(f"projects[{p}].keywords[{k}]", keyword, where)
@@ -458,12 +451,12 @@ class _SourceIndex:
 
     def _read_entries(self, today: date) -> None:
         for section in SECTIONS:
-            for j, entry in _entries(self.source, section):
+            for j, entry in entries(self.source, section):
                 at = f"{section}[{j}]"
                 label = entry_label(section, entry)
                 self.entries[at] = Source(at, entry_text(section, entry), label, "identical")
                 self._read_entry(section, at, entry, label)
-        for j, job in _entries(self.source, "work"):
+        for j, job in entries(self.source, "work"):
             start = parse_iso_month(job.get("startDate"))
             if start is not None:
                 end = parse_iso_month(job.get("endDate")) or today
@@ -699,7 +692,7 @@ def trace(
         out[f"basics.summary#s{n}"] = index.trace_prose(sentence)
     for section in SECTIONS:
         paired = match_entries(source, profile, section)
-        for i, entry in _entries(profile, section):
+        for i, entry in entries(profile, section):
             at, j = f"{section}[{i}]", paired.get(i)
             out[at] = [_entry_source(index, section, j, entry)] if j is not None else []
             if section not in ("work", "projects"):
@@ -710,7 +703,7 @@ def trace(
                     out[f"{at}.{key}#s{n}"] = index.trace_line(sentence, lines)
             for k, bullet in _texts(entry.get("highlights")):
                 out[f"{at}.highlights[{k}]"] = index.trace_line(bullet, lines)
-    for g, group in _entries(profile, "skills"):
+    for g, group in entries(profile, "skills"):
         keywords = _texts(group.get("keywords"))
         for k, keyword in keywords:
             out[f"skills[{g}].keywords[{k}]"] = index.trace_keyword(keyword)
@@ -1158,7 +1151,7 @@ def restore_missing(
     profile = copy.deepcopy(tailored_profile)
     missing: list[Missing] = []
     for section in ("work", "education"):
-        originals = list(_entries(source, section))
+        originals = list(entries(source, section))
         if not originals:
             continue
         items = profile.get(section)
